@@ -76,4 +76,6 @@ type Outcome struct {
 	RemoteIP string        // the endpoint's address, for alarm samples
 	Body     []byte        // the first bytes of the reply, for alarm samples
 	Account  string        // the account's appid (several accounts per run)
+	Final    bool          // no further delivery of this push will follow
+	Late     bool          // the generator sent it later than scheduled (beyond tolerance)
 }
