@@ -31,4 +31,8 @@ type Alarm struct {
 	Sample   string    `json:"sample"`  // the first failure, e.g. [IP=127.0.0.1][Event=unsubscribe]
 	Content  string    `json:"content"` // the guide's wording, with the limits in force
 	Advice   []string  `json:"advice"`  // what to check and fix, from the troubleshooting guide
+	// Limit is the limit the content names (the connect or response timeout,
+	// or the MarkFail block), e.g. "5s", so renderers can word the content
+	// in another language; empty for types without one.
+	Limit string `json:"limit,omitempty"`
 }
