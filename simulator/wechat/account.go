@@ -1,0 +1,80 @@
+package wechat
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"unicode"
+)
+
+// Account is an Official Account (or a third-party platform) as configured
+// on WeChat's server configuration page. Token and EncodingAESKey are
+// secrets: String, Validate and every error leave them out.
+type Account struct {
+	AppID          string // wx...; for a third-party platform the component appid
+	Nickname       string // shown in alarms
+	OriginalID     string // gh_..., the ToUserName of pushes
+	Token          string // secret: signs every push and encrypted reply
+	EncodingAESKey string // secret: 43 characters; "" in plain mode
+	Mode           Mode
+}
+
+// ErrInvalidAccount is wrapped by every error of Account.Validate.
+var ErrInvalidAccount = errors.New("invalid account")
+
+// Validate checks the account is usable: appid and token present and free of
+// whitespace, a mode wxsim knows, and in compat and safe mode an
+// EncodingAESKey that decodes. Errors name the field and what is wrong,
+// never a secret's value.
+func (a Account) Validate() error {
+	bad := func(field, format string, args ...any) error {
+		return fmt.Errorf("%w: %s %s", ErrInvalidAccount, field, fmt.Sprintf(format, args...))
+	}
+	switch {
+	case a.AppID == "":
+		return bad("AppID", "is empty")
+	case hasSpace(a.AppID):
+		return bad("AppID", "%q contains whitespace or control characters", a.AppID)
+	case hasSpace(a.OriginalID):
+		return bad("OriginalID", "%q contains whitespace or control characters", a.OriginalID)
+	case a.Token == "":
+		return bad("Token", "is empty")
+	case hasSpace(a.Token):
+		return bad("Token", "contains whitespace or control characters (a copy-and-paste slip?)")
+	case a.Mode > Safe:
+		return bad("Mode", "%d is not plain, compat or safe", a.Mode)
+	case a.Mode.Encrypted() && a.EncodingAESKey == "":
+		return bad("EncodingAESKey", "is empty, but %s mode encrypts", a.Mode)
+	}
+	if a.EncodingAESKey != "" {
+		if _, err := DecodeAESKey(a.EncodingAESKey); err != nil {
+			// DecodeAESKey's details give lengths and positions, never the key.
+			return fmt.Errorf("%w: EncodingAESKey: %w", ErrInvalidAccount, err)
+		}
+	}
+	return nil
+}
+
+// String describes the account without its secrets, e.g.
+// `wx0123456789abcdef "Demo Account" gh_0123456789ab safe`.
+func (a Account) String() string {
+	var b strings.Builder
+	b.WriteString(a.AppID)
+	if a.Nickname != "" {
+		fmt.Fprintf(&b, " %q", a.Nickname)
+	}
+	if a.OriginalID != "" {
+		b.WriteString(" " + a.OriginalID)
+	}
+	b.WriteString(" " + a.Mode.String())
+	return b.String()
+}
+
+// GoString keeps %#v from printing the secrets too.
+func (a Account) GoString() string { return "wechat.Account{" + a.String() + "}" }
+
+// hasSpace reports whether s contains whitespace or control characters,
+// which no appid, original id or token has.
+func hasSpace(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0
+}
