@@ -1,0 +1,84 @@
+package simulator
+
+import (
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+
+	"github.com/wxsim/wxsim/simulator/wechat"
+)
+
+// Schedule tells when hit i was due, as an offset from the attack's start;
+// timed is false for a closed loop, where nothing is ever late.
+type Schedule interface {
+	Due(hit uint64) time.Duration
+}
+
+// Targeter yields one fresh push per vegeta hit: a kind from the mix, a
+// follower from the pool, a unique MsgId, a fresh timestamp, nonce and
+// signatures, the body encrypted in compat and safe mode. It registers each
+// push with the Deliverer, which sends and judges it.
+type Targeter struct {
+	url       string
+	codec     *wechat.Codec
+	mix       *Mix
+	followers Followers
+	breaker   *Breaker
+	d         *Deliverer
+	schedule  Schedule // nil for a closed loop
+	began     time.Time
+	seq       atomic.Uint64
+	msgBase   uint64
+	rngs      sync.Pool
+}
+
+// NewTargeter prepares the pushes of one account to url. msgBase is the
+// first MsgId (shards use disjoint ranges).
+func NewTargeter(url string, codec *wechat.Codec, mix *Mix, followers Followers, breaker *Breaker, d *Deliverer, schedule Schedule, msgBase uint64) *Targeter {
+	t := &Targeter{url: url, codec: codec, mix: mix, followers: followers, breaker: breaker, d: d, schedule: schedule, msgBase: msgBase}
+	t.rngs.New = func() any { return rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())) }
+	return t
+}
+
+// Begin marks the start of the attack, the origin of the schedule.
+func (t *Targeter) Begin(at time.Time) { t.began = at }
+
+// Target is the vegeta.Targeter.
+func (t *Targeter) Target(tgt *vegeta.Target) error {
+	i := t.seq.Add(1) - 1
+	r := t.rngs.Get().(*rand.Rand)
+	kind := t.mix.Pick(r)
+	openid := t.followers.Pick(r)
+	t.rngs.Put(r)
+	now := time.Now()
+	p := &wechat.Push{Kind: kind, ToUserName: t.codec.Account().OriginalID, FromUserName: openid,
+		CreateTime: now.Unix(), MsgID: t.msgBase + i}
+	if kind.Component {
+		p.ToUserName, p.FromUserName, openid = t.codec.Account().AppID, "", ""
+	}
+	body, enc := t.codec.Body(p, nil)
+	var ts, nonce [20]byte
+	url := make([]byte, 0, len(t.url)+160)
+	url = append(append(url, t.url...), '?')
+	url = t.codec.AppendQuery(url, openid, enc,
+		string(strconv.AppendInt(ts[:0], now.Unix(), 10)), string(appendNonce(nonce[:0])))
+	id := strconv.FormatUint(i, 36)
+	pd := &pending{push: p, codec: t.codec, breaker: t.breaker, url: t.url, body: body, encrypt: enc}
+	if t.schedule != nil {
+		pd.due, pd.timed = t.began.Add(t.schedule.Due(i)), true
+	}
+	t.d.track(id, pd)
+	tgt.Method = http.MethodPost
+	tgt.URL = string(url)
+	tgt.Body = body
+	tgt.Header = http.Header{idHeader: {id}}
+	return nil
+}
+
+// Sent is the number of pushes the targeter has made.
+func (t *Targeter) Sent() uint64 { return t.seq.Load() }
