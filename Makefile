@@ -1,0 +1,46 @@
+# wxsim — `make help` lists the targets.
+GO      ?= go
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X main.Version=$(VERSION)
+FUZZTIME ?= 10s
+
+.PHONY: help build run test unit fuzz lint bench clean
+
+## help: list the targets
+help:
+	@grep -E '^## ' $(MAKEFILE_LIST) | sed 's/^## /  /'
+
+## build: build bin/wxsim
+build:
+	$(GO) build -ldflags "$(LDFLAGS)" -o bin/wxsim ./simulator/cmd/wxsim
+
+## run: the demo on the embedded reference endpoint (wxsim demo)
+run: build
+	./bin/wxsim demo
+
+## test: every test: lint, unit and integration tests, brief fuzzing
+test: lint unit fuzz
+
+## unit: go test ./... (race detector on the engine)
+unit:
+	$(GO) test -count=1 -timeout 8m ./...
+
+## fuzz: run each fuzz target briefly ($(FUZZTIME) each)
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzJudge$$' -fuzztime $(FUZZTIME) ./simulator/wechat
+	$(GO) test -run '^$$' -fuzz '^FuzzOpen$$' -fuzztime $(FUZZTIME) ./simulator/wechat
+	$(GO) test -run '^$$' -fuzz '^FuzzDecrypt$$' -fuzztime $(FUZZTIME) ./simulator/wechat
+
+## lint: gofmt, go vet and go mod tidy must leave nothing to change
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) mod tidy -diff
+
+## bench: the per-push Go benchmarks
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./simulator/...
+
+## clean: remove build outputs
+clean:
+	rm -rf bin
