@@ -39,6 +39,36 @@ type Plan struct {
 
 	Progress      func(p Progress, final bool) // about once a second, and once at the end; nil for none
 	ProgressEvery time.Duration
+
+	// Accounts are more accounts pushed in the same run, each as its own
+	// vegeta attack at its own rate, sharing the rules, sinks and output;
+	// MarkFail and alarms are per account.
+	Accounts []AccountLoad
+}
+
+// AccountLoad is one more account of a run: who it is, where its pushes go,
+// and what and how fast it pushes.
+type AccountLoad struct {
+	Name      string // attack name in the result stream (default: the plan's name and the appid)
+	URL       string
+	Account   wechat.Account
+	Mix       *Mix
+	Followers Followers
+	MsgBase   uint64
+	Pacer     pacing.Pacer
+}
+
+// loads lists every account of the plan, the plan's own first.
+func (p *Plan) loads() []AccountLoad {
+	own := AccountLoad{Name: p.Name, URL: p.URL, Account: p.Account, Mix: p.Mix,
+		Followers: p.Followers, MsgBase: p.MsgBase, Pacer: p.Pacer}
+	all := append([]AccountLoad{own}, p.Accounts...)
+	for i := range all[1:] {
+		if all[i+1].Name == "" {
+			all[i+1].Name = p.Name + "-" + all[i+1].Account.AppID
+		}
+	}
+	return all
 }
 
 // Validate reports the first thing wrong with the plan.
@@ -56,6 +86,20 @@ func (p *Plan) Validate() error {
 		return errors.New("plan: timeouts must be above 0")
 	case p.Duration <= 0 && p.Pacer.Duration() <= 0 && p.Pacer.Hits() == 0:
 		return errors.New("plan: the run has no end: give a duration")
+	}
+	seen := map[string]bool{}
+	for i, l := range p.loads() {
+		switch {
+		case l.URL == "":
+			return fmt.Errorf("plan: account %d (%s): no URL", i+1, l.Account.AppID)
+		case l.Mix == nil:
+			return fmt.Errorf("plan: account %d (%s): no mix", i+1, l.Account.AppID)
+		case l.Pacer == nil:
+			return fmt.Errorf("plan: account %d (%s): no rate", i+1, l.Account.AppID)
+		case seen[l.Account.AppID]:
+			return fmt.Errorf("plan: account %d: appid %s appears twice; MarkFail and alarms are per appid", i+1, l.Account.AppID)
+		}
+		seen[l.Account.AppID] = true
 	}
 	return nil
 }

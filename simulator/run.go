@@ -3,6 +3,7 @@ package simulator
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"net/http"
 	"sync"
@@ -27,46 +28,68 @@ func Run(ctx context.Context, p Plan) (*Summary, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	codec, err := wechat.NewCodec(p.Account)
-	if err != nil {
-		return nil, err
+	loads := p.loads()
+	codecs := make([]*wechat.Codec, len(loads))
+	infos := make([]AccountInfo, len(loads))
+	urls := make(map[string]string, len(loads))
+	var target float64
+	for i, l := range loads {
+		c, err := wechat.NewCodec(l.Account)
+		if err != nil {
+			return nil, fmt.Errorf("account %s: %w", l.Account.AppID, err)
+		}
+		codecs[i] = c
+		infos[i] = AccountInfo{AppID: l.Account.AppID, Nickname: l.Account.Nickname}
+		urls[l.Account.AppID] = l.URL
+		target += meanRate(l.Pacer, p.Duration)
 	}
 	agg := NewAggregator(AggregatorConfig{
 		MarkFail: p.MarkFail, Alarm: p.Alarm, Retries: p.Retries, Sinks: p.Sinks,
 		Limits:     Limits{ConnectTimeout: p.Transport.ConnectTimeout, ResponseTimeout: p.Transport.ResponseTimeout},
-		Accounts:   []AccountInfo{{AppID: p.Account.AppID, Nickname: p.Account.Nickname}},
-		TargetRate: meanRate(p),
+		Accounts:   infos,
+		TargetRate: target,
 	})
-	sink := newOutcomeSink(agg, p)
+	sink := newOutcomeSink(agg, p, urls)
 	d := NewDeliverer(p.Transport, p.Retries, p.MaxReplyBytes, sink.emit)
-	var schedule Schedule
-	if !math.IsInf(p.Pacer.Rate(0), 1) {
-		schedule = p.Pacer
-	}
-	tr := NewTargeter(p.URL, codec, p.Mix, p.Followers, agg.Breaker(p.Account.AppID), d, schedule, p.MsgBase)
-	atk := vegeta.NewAttacker(attackerOptions(p, d)...)
 	stopProgress := startProgress(agg, p)
 
-	duration := p.Duration
-	if duration <= 0 {
-		duration = p.Pacer.Duration()
-	}
-	tr.Begin(time.Now())
-	results := atk.Attack(vegeta.Targeter(tr.Target), p.Pacer, duration, p.Name)
-	drained := make(chan struct{})
-	go func() {
-		for range results { // every push's outcomes were already emitted by the Deliverer
+	// One vegeta attack per account (an Attacker is single-use and has one
+	// pacer); all share the transport, the sink and the aggregator.
+	attackers := make([]*vegeta.Attacker, len(loads))
+	var wg sync.WaitGroup
+	began := time.Now()
+	for i, l := range loads {
+		var schedule Schedule
+		if !math.IsInf(l.Pacer.Rate(0), 1) {
+			schedule = l.Pacer
 		}
-		close(drained)
-	}()
+		tr := NewTargeter(l.URL, codecs[i], l.Mix, l.Followers, agg.Breaker(l.Account.AppID), d, schedule, l.MsgBase)
+		attackers[i] = vegeta.NewAttacker(attackerOptions(p, d)...)
+		duration := p.Duration
+		if duration <= 0 {
+			duration = l.Pacer.Duration()
+		}
+		tr.Begin(began)
+		results := attackers[i].Attack(vegeta.Targeter(tr.Target), l.Pacer, duration, l.Name)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range results { // every push's outcomes were already emitted by the Deliverer
+			}
+		}()
+	}
+	drained := make(chan struct{})
+	go func() { wg.Wait(); close(drained) }()
 	select {
 	case <-drained:
 	case <-ctx.Done():
 		d.StopRetrying()
-		atk.Stop()
+		for _, atk := range attackers {
+			atk.Stop()
+		}
 		// In-flight deliveries end within one connect plus response timeout;
 		// vegeta may still be asleep in a long pause of the schedule, so the
-		// wait is bounded rather than for the results channel to close.
+		// wait is bounded rather than for the results channels to close.
 		select {
 		case <-drained:
 		case <-time.After(p.Transport.ConnectTimeout + p.Transport.ResponseTimeout + time.Second):
@@ -116,9 +139,9 @@ type outcomeSink struct {
 	stopped atomic.Bool
 }
 
-func newOutcomeSink(agg *Aggregator, p Plan) *outcomeSink {
+func newOutcomeSink(agg *Aggregator, p Plan, urls map[string]string) *outcomeSink {
 	s := &outcomeSink{ch: make(chan *Outcome, 8192), stop: make(chan struct{}), done: make(chan error, 1)}
-	go s.consume(agg, p)
+	go s.consume(agg, p, urls)
 	return s
 }
 
@@ -132,13 +155,13 @@ func (s *outcomeSink) emit(o *Outcome) {
 	}
 }
 
-func (s *outcomeSink) consume(agg *Aggregator, p Plan) {
+func (s *outcomeSink) consume(agg *Aggregator, p Plan, urls map[string]string) {
 	var seq uint64
 	var encErr error
 	add := func(o *Outcome) {
 		agg.Add(o)
 		if p.Output != nil && encErr == nil {
-			r := ResultOf(o, p.Name, p.URL, seq)
+			r := ResultOf(o, p.Name, urls[o.Account], seq)
 			encErr = p.Output(&r)
 		}
 		seq++
@@ -203,29 +226,38 @@ func startProgress(agg *Aggregator, p Plan) (stop func()) {
 	}
 }
 
-// meanRate is the rate asked for, averaged over the run (0: closed loop).
-func meanRate(p Plan) float64 {
-	d := p.Pacer.Duration()
-	if p.Duration > 0 && (d <= 0 || p.Duration < d) {
-		d = p.Duration
-	}
-	if math.IsInf(p.Pacer.Rate(0), 1) || d <= 0 {
+// meanRate is the rate a pacer asks for, averaged over the run (0: a
+// closed loop): the number of pushes its schedule offers before the end,
+// divided by the run's length.
+func meanRate(pacer Schedule, runFor time.Duration) float64 {
+	pc, ok := pacer.(interface {
+		Rate(time.Duration) float64
+		Duration() time.Duration
+	})
+	if !ok || math.IsInf(pc.Rate(0), 1) {
 		return 0
 	}
-	// The schedule's hit count over the run, divided by its length.
-	var hits uint64
-	lo, hi := uint64(0), uint64(1)
-	for p.Pacer.Due(hi) < d && hi < 1<<40 {
+	d := pc.Duration()
+	if runFor > 0 && (d <= 0 || runFor < d) {
+		d = runFor
+	}
+	if d <= 0 {
+		return 0
+	}
+	// Hits are due in increasing order: find the first one due at or after
+	// the end by doubling, then bisecting.
+	hi := uint64(1)
+	for pacer.Due(hi) < d && hi < 1<<40 {
 		hi *= 2
 	}
+	lo := hi / 2
 	for lo < hi {
-		mid := (lo + hi) / 2
-		if p.Pacer.Due(mid) < d {
+		mid := lo + (hi-lo)/2
+		if pacer.Due(mid) < d {
 			lo = mid + 1
 		} else {
 			hi = mid
 		}
 	}
-	hits = lo
-	return float64(hits) / d.Seconds()
+	return float64(lo) / d.Seconds()
 }
