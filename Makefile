@@ -21,9 +21,9 @@ run: build
 ## test: every test: lint, unit and integration tests, brief fuzzing
 test: lint unit fuzz
 
-## unit: go test ./... (race detector on the engine)
+## unit: every Go test, with the race detector
 unit:
-	$(GO) test -count=1 -timeout 8m ./...
+	$(GO) test -race -count=1 -timeout 8m ./...
 
 ## fuzz: run each fuzz target briefly ($(FUZZTIME) each)
 fuzz:
