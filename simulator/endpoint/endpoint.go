@@ -27,7 +27,17 @@ type Config struct {
 	// Now is the clock for reply CreateTimes and de-duplication; nil means
 	// time.Now. Tests set it.
 	Now func() time.Time
+
+	// MaxSkew is how far a push's signed timestamp may be from now before
+	// it is refused as a replay; zero means DefaultMaxSkew, negative
+	// accepts any timestamp.
+	MaxSkew time.Duration
 }
+
+// DefaultMaxSkew bounds the age of a push's timestamp: a correctly signed
+// push an hour old is a replay, not WeChat (whose retries carry a fresh
+// timestamp), and a careful endpoint refuses it.
+const DefaultMaxSkew = 5 * time.Minute
 
 // Endpoint is the reference developer endpoint: an http.Handler that
 // answers WeChat's handshake and pushes correctly, or with the fault of its
@@ -37,6 +47,7 @@ type Endpoint struct {
 	b       Behaviour
 	codec   *wechat.Codec
 	now     func() time.Time
+	maxSkew time.Duration
 	stats   *counters
 	dedup   *dedup
 	pace    *pacer  // capacity only
@@ -61,12 +72,16 @@ func New(cfg Config) (*Endpoint, error) {
 		b:       cfg.Behaviour,
 		codec:   codec,
 		now:     cfg.Now,
+		maxSkew: cfg.MaxSkew,
 		stats:   newCounters(wechat.Kinds()),
 		dedup:   newDedup(cfg.DedupWindow, cfg.DedupSize),
 		quit:    make(chan struct{}),
 	}
 	if e.now == nil {
 		e.now = time.Now
+	}
+	if e.maxSkew == 0 {
+		e.maxSkew = DefaultMaxSkew
 	}
 	switch e.b.Name {
 	case Capacity:

@@ -1,10 +1,14 @@
 package endpoint
 
 import (
+	"bytes"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	. "github.com/onsi/gomega"
 
@@ -166,5 +170,30 @@ func TestDuplicates(t *testing.T) {
 				g.Expect(s.Duplicates).To(BeEquivalentTo(1))
 			})
 		}
+	}
+}
+
+// A correctly signed push an hour old is a replay: refused with 401.
+func TestStaleTimestampRefused(t *testing.T) {
+	for _, m := range wechat.Modes() {
+		t.Run(m.String(), func(t *testing.T) {
+			acct := account(m)
+			e, err := New(Config{Account: acct})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer e.Close()
+			codec, _ := wechat.NewCodec(acct)
+			k, _ := wechat.LookupKind("text")
+			old := time.Now().Add(-time.Hour).Unix()
+			p := &wechat.Push{Kind: k, ToUserName: acct.OriginalID, FromUserName: "oStale", CreateTime: old, MsgID: 9}
+			body, enc := codec.Body(p, nil)
+			q := codec.AppendQuery(nil, p.FromUserName, enc, strconv.FormatInt(old, 10), "123456789")
+			rec := httptest.NewRecorder()
+			e.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/wx?"+string(q), bytes.NewReader(body)))
+			if rec.Code != http.StatusUnauthorized {
+				t.Fatalf("stale push answered %d %q, want 401", rec.Code, rec.Body.String())
+			}
+		})
 	}
 }

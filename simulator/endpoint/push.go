@@ -3,9 +3,12 @@ package endpoint
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"sync"
+	"time"
 
 	"github.com/wxsim/wxsim/simulator/wechat"
 )
@@ -86,7 +89,27 @@ func (e *Endpoint) open(query url.Values, body []byte) (*wechat.Push, error) {
 	if err != nil && e.b.Name == Unsigned && errors.Is(err, wechat.ErrValidateSignature) {
 		p, _, err = e.codec.Open(e.resign(query, body), body)
 	}
+	if err == nil && e.b.Name != Unsigned {
+		err = e.checkFresh(query.Get("timestamp"))
+	}
 	return p, err
+}
+
+// checkFresh refuses a signed timestamp too far from now: a replayed push
+// verifies, but WeChat's own deliveries (retries included) are signed now.
+func (e *Endpoint) checkFresh(timestamp string) error {
+	if e.maxSkew < 0 {
+		return nil
+	}
+	ts, err := strconv.ParseInt(timestamp, 10, 64)
+	if err != nil {
+		return fmt.Errorf("%w: timestamp %q is not a number", wechat.ErrValidateSignature, timestamp)
+	}
+	skew := e.now().Sub(time.Unix(ts, 0))
+	if skew > e.maxSkew || skew < -e.maxSkew {
+		return fmt.Errorf("%w: timestamp is %s from now, more than %s", wechat.ErrValidateSignature, skew.Round(time.Second), e.maxSkew)
+	}
+	return nil
 }
 
 // refuse answers a push that did not verify: 401 for a bad signature or
