@@ -37,6 +37,7 @@ type attackFlags struct {
 	thresholds []string
 	json       bool
 	quiet      bool
+	scen       scenarioFlags // -f, --time-scale
 }
 
 func (f *attackFlags) register(c *cobra.Command) {
@@ -58,6 +59,7 @@ func (f *attackFlags) register(c *cobra.Command) {
 	fs.StringArrayVar(&f.thresholds, "threshold", nil, "a pass/fail threshold, e.g. 'p99 < 1s', 'ok_ratio >= 0.999', 'markfail == 0' (repeatable)")
 	fs.BoolVar(&f.json, "json", false, "print the JSON summary on stdout instead of the text report")
 	fs.BoolVar(&f.quiet, "quiet", false, "no live progress display")
+	f.scen.register(fs)
 }
 
 func (a *app) attackCommand() *cobra.Command {
@@ -82,7 +84,9 @@ func (a *app) attackCommand() *cobra.Command {
 // plan turns the flags into a Plan, opening the output files it needs.
 func (f *attackFlags) plan(c *cobra.Command, a *app) (simulator.Plan, []io.Closer, error) {
 	var p simulator.Plan
-	var closers []io.Closer
+	if f.scen.file != "" {
+		return f.scenarioPlan(c, a)
+	}
 	account, err := f.acct.account(c.Flags())
 	if err != nil {
 		return p, nil, err
@@ -125,6 +129,13 @@ func (f *attackFlags) plan(c *cobra.Command, a *app) (simulator.Plan, []io.Close
 		}
 		p.Thresholds = append(p.Thresholds, t)
 	}
+	return f.outputs(a, p)
+}
+
+// outputs adds what a run reports to: the alarm sinks, the result stream
+// and the progress display, opening the files they need.
+func (f *attackFlags) outputs(a *app, p simulator.Plan) (simulator.Plan, []io.Closer, error) {
+	var closers []io.Closer
 	if !f.json {
 		p.Sinks = append(p.Sinks, simulator.NewConsoleSink(a.stderr, f.alarmLang))
 	}

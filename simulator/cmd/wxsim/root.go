@@ -62,6 +62,7 @@ func (a *app) commands() []*cobra.Command {
 		a.attackCommand(),
 		a.demoCommand(),
 		a.reportCommand(),
+		a.capacityCommand(),
 		a.conformCommand(),
 	}
 }
