@@ -1,7 +1,6 @@
 package simulator_test
 
 import (
-	"context"
 	"net"
 	"testing"
 	"time"
@@ -25,23 +24,12 @@ func startEndpoint(t testing.TB, acct wechat.Account, b string) (string, *endpoi
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := endpoint.New(endpoint.Config{Account: acct, Behaviour: beh, Seed: 7})
+	r, err := endpoint.Start("127.0.0.1:0", endpoint.Config{Account: acct, Behaviour: beh, Seed: 7})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln, err := endpoint.Listen("127.0.0.1:0", beh)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- endpoint.Serve(ctx, ln, e) }()
-	t.Cleanup(func() {
-		cancel()
-		<-done
-		e.Close()
-	})
-	return "http://" + ln.Addr().String() + "/wx", e
+	t.Cleanup(func() { r.Stop() })
+	return r.URL, r.Endpoint
 }
 
 // testPlan is a short plan against url at rate pushes/s for d.

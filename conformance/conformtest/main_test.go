@@ -90,23 +90,12 @@ func serve(t *testing.T, m wechat.Mode, b string, seed int64) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := endpoint.New(endpoint.Config{Account: account(m), Behaviour: beh, Seed: seed})
+	r, err := endpoint.Start("127.0.0.1:0", endpoint.Config{Account: account(m), Behaviour: beh, Seed: seed})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln, err := endpoint.Listen("127.0.0.1:0", beh)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- endpoint.Serve(ctx, ln, e) }()
-	t.Cleanup(func() {
-		e.Close()
-		cancel()
-		<-done
-	})
-	return "http://" + ln.Addr().String() + "/wechat"
+	t.Cleanup(func() { r.Stop() })
+	return r.URL
 }
 
 // accountArgs are the flags for the test account in mode m.

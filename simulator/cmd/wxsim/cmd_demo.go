@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"net"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -68,23 +67,15 @@ func (a *app) demoPhase(ctx context.Context, ph demoPhase, lang string) error {
 	if err != nil {
 		return err
 	}
-	e, err := endpoint.New(endpoint.Config{Account: demoAccount, Behaviour: b, Seed: 1})
+	e, err := endpoint.Start("127.0.0.1:0", endpoint.Config{Account: demoAccount, Behaviour: b, Seed: 1})
 	if err != nil {
 		return err
 	}
-	defer e.Close()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return err
-	}
-	sctx, stop := context.WithCancel(context.Background())
-	served := make(chan error, 1)
-	go func() { served <- endpoint.Serve(sctx, ln, e) }()
-	defer func() { stop(); <-served }()
+	defer e.Stop()
 
 	mix, _ := simulator.ParseMix(simulator.DefaultMix)
 	p := simulator.Plan{
-		Name: "demo", URL: "http://" + ln.Addr().String() + "/wechat", Account: demoAccount, Mix: mix,
+		Name: "demo", URL: e.URL, Account: demoAccount, Mix: mix,
 		Followers: simulator.NewFollowers(0, 10000, 0), MsgBase: uint64(time.Now().Unix()) << 20,
 		Pacer: pacing.Constant(ph.rate, ph.duration), Duration: ph.duration,
 		Transport: simulator.TransportConfig{ConnectTimeout: 3 * time.Second, ResponseTimeout: 5 * time.Second},

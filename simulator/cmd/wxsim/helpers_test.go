@@ -43,19 +43,12 @@ func serveEndpoint(t testing.TB, mode wechat.Mode, behaviour string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := endpoint.New(endpoint.Config{Account: acct, Behaviour: b, Seed: 3})
+	r, err := endpoint.Start("127.0.0.1:0", endpoint.Config{Account: acct, Behaviour: b, Seed: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln, err := endpoint.Listen("127.0.0.1:0", b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- endpoint.Serve(ctx, ln, e) }()
-	t.Cleanup(func() { e.Close(); cancel(); <-done })
-	return "http://" + ln.Addr().String() + "/wx"
+	t.Cleanup(func() { r.Stop() })
+	return r.URL
 }
 
 // accountArgs are the flags of the test account in mode m.
