@@ -87,6 +87,9 @@ func (f *attackFlags) plan(c *cobra.Command, a *app) (simulator.Plan, []io.Close
 	if f.scen.file != "" {
 		return f.scenarioPlan(c, a)
 	}
+	if c.Flags().Changed("time-scale") {
+		return p, nil, usageErr("--time-scale compresses a scenario's schedule: it needs -f SCENARIO")
+	}
 	account, err := f.acct.account(c.Flags())
 	if err != nil {
 		return p, nil, err

@@ -105,6 +105,7 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{[]string{"endpoint", "--token", "t", "--behaviour", "sloww"}, "--behaviour"},
 		{[]string{"push", "--bogus"}, "unknown flag"},
 		{[]string{"report"}, "result file"},
+		{[]string{"attack", "--url", "http://127.0.0.1:1/wx", "--token", "t", "--time-scale", "0.5"}, "needs -f"},
 		{[]string{"report", "/nonexistent/results.bin"}, "/nonexistent/results.bin"},
 	} {
 		r := wxsim(t, "", c.args...)
