@@ -178,7 +178,7 @@ func (a *Aggregator) count(o *Outcome, start, end int64) {
 		a.outcomes[o.Class]++
 	}
 	if o.Attempt <= 1 {
-		a.countPush(o, start)
+		a.countPush(o, o.SentAt().UnixNano())
 	}
 	if o.Final && o.Class != OK {
 		a.lost++
@@ -200,18 +200,20 @@ func (a *Aggregator) count(o *Outcome, start, end int64) {
 	}
 }
 
-// countPush counts a push: its first attempt, blocked or not.
-func (a *Aggregator) countPush(o *Outcome, start int64) {
+// countPush counts a push: its first attempt, blocked or not. sent is when
+// it actually left (unix ns): the achieved rate is what was offered, not
+// what was asked.
+func (a *Aggregator) countPush(o *Outcome, sent int64) {
 	a.pushes++
 	a.kinds[o.Kind]++
 	if o.Late {
 		a.late++
 	}
-	if a.pushes == 1 || start < a.first {
-		a.first = start
+	if a.pushes == 1 || sent < a.first {
+		a.first = sent
 	}
-	if a.pushes == 1 || start > a.last {
-		a.last = start
+	if a.pushes == 1 || sent > a.last {
+		a.last = sent
 	}
 }
 

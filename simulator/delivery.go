@@ -9,7 +9,8 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/http/httptrace"
+	"net/netip"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -17,10 +18,6 @@ import (
 
 	"github.com/wxsim/wxsim/simulator/wechat"
 )
-
-// idHeader carries a push's key from the Targeter to the Deliverer; like
-// vegeta's own X-Vegeta-* headers it never leaves the process.
-const idHeader = "X-Wxsim-Id"
 
 // DefaultMaxReplyBytes bounds how much of a reply is read: a passive reply
 // is a few hundred bytes, so anything past this is a hostile or broken
@@ -35,20 +32,22 @@ const sampleBytes = 64
 // to judge its replies.
 type pending struct {
 	push    *wechat.Push
+	one     wechat.Push // the push, when the Targeter made it (push points here)
 	codec   *wechat.Codec
 	breaker *Breaker
 	url     string // without query
 	body    []byte
+	query   string // the signed query of the first delivery; "" to sign afresh
 	encrypt string
 	due     time.Time // intended send time of the first delivery
 	timed   bool      // due is a schedule (open model), not just "now"
 }
 
-// Deliverer is the http.RoundTripper given to vegeta: it delivers one push
-// the way WeChat does — MarkFail gate, connect and response limits, reply
-// judged by the protocol core, immediate retries with a fresh nonce and
-// signature — and reports each attempt as an Outcome. vegeta sees a single
-// response per push.
+// Deliverer delivers each push the way WeChat does — MarkFail gate,
+// connect and response limits, reply judged by the protocol core,
+// immediate retries with a fresh nonce and signature — and reports each
+// attempt as an Outcome. vegeta, whose requests the Targeters turn into
+// pushes, sees a single response per push.
 type Deliverer struct {
 	rt        http.RoundTripper
 	cfg       TransportConfig
@@ -57,8 +56,8 @@ type Deliverer struct {
 	tolerance time.Duration
 	emit      func(*Outcome)
 	stopping  atomic.Bool // the run is ending: no more retries
-	inflight  sync.Map    // id -> *pending
 	bufs      sync.Pool
+	lastIP    atomic.Pointer[formattedIP]
 }
 
 // NewDeliverer returns a Deliverer that reports every attempt to emit.
@@ -82,16 +81,9 @@ func NewDeliverer(cfg TransportConfig, retries int, maxReply int64, emit func(*O
 // interrupted run ends within one response timeout.
 func (d *Deliverer) StopRetrying() { d.stopping.Store(true) }
 
-// track registers a push under id until its delivery ends.
-func (d *Deliverer) track(id string, p *pending) { d.inflight.Store(id, p) }
-
-// RoundTrip delivers the push the request stands for.
-func (d *Deliverer) RoundTrip(req *http.Request) (*http.Response, error) {
-	v, ok := d.inflight.LoadAndDelete(req.Header.Get(idHeader))
-	if !ok {
-		return nil, errors.New("wxsim: request carries no tracked push")
-	}
-	p := v.(*pending)
+// deliver delivers p, the push vegeta's request stands for: its URL is
+// the callback URL, the rest comes from p.
+func (d *Deliverer) deliver(req *http.Request, p *pending) (*http.Response, error) {
 	var last *Outcome
 	for attempt := 1; ; attempt++ {
 		o := d.attempt(req, p, attempt, nil)
@@ -111,7 +103,7 @@ func (d *Deliverer) attempt(orig *http.Request, p *pending, n int, x *Exchange) 
 	now := time.Now()
 	o := &Outcome{Kind: p.push.Kind.Name, Attempt: n, Start: now, Account: p.codec.Account().AppID}
 	if n == 1 && p.timed {
-		o.Start = p.due
+		o.Start, o.Sent = p.due, now
 		o.Late = now.Sub(p.due) > d.tolerance
 	}
 	if p.breaker != nil && p.breaker.Blocked(now) {
@@ -119,23 +111,16 @@ func (d *Deliverer) attempt(orig *http.Request, p *pending, n int, x *Exchange) 
 		o.Final = true
 		return o
 	}
-	ctx, dl := withDeadlines(orig.Context(), d.cfg.ConnectTimeout, d.cfg.ResponseTimeout)
+	host := orig.URL.Hostname()
+	_, ipErr := netip.ParseAddr(host)
+	ctx, dl := withDeadlines(orig.Context(), d.cfg.ConnectTimeout, d.cfg.ResponseTimeout, ipErr != nil)
 	defer dl.stop()
-	var remote string
-	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{GotConn: func(i httptrace.GotConnInfo) {
-		if a, ok := i.Conn.RemoteAddr().(*net.TCPAddr); ok {
-			remote = a.IP.String()
-		}
-	}})
 	req := d.request(ctx, orig, p, n)
 	if x != nil {
 		x.URL, x.RequestBody = req.URL.String(), p.body
 	}
 	resp, err := d.rt.RoundTrip(req)
-	o.RemoteIP = remote
-	if o.RemoteIP == "" {
-		o.RemoteIP = req.URL.Hostname()
-	}
+	o.RemoteIP = d.remoteIP(dl.conn, host)
 	if err != nil {
 		d.classify(o, ctx, dl, err)
 		o.Latency = time.Since(o.Start)
@@ -147,27 +132,46 @@ func (d *Deliverer) attempt(orig *http.Request, p *pending, n int, x *Exchange) 
 	return o
 }
 
+// wechatHeader is the whole header of every push, as WeChat sends it.
+// Requests share it: nothing below the Deliverer writes to a request's
+// header (http.Transport treats it as read-only), and sharing saves a map
+// per delivery.
+var wechatHeader = http.Header{
+	"Content-Type": {"text/xml"},
+	"User-Agent":   {"Mozilla/4.0"},
+}
+
 // request builds the HTTP request of attempt n: the first reuses vegeta's
-// (without its X-Vegeta-* headers), retries carry a fresh timestamp, nonce
-// and signature over the same body, as WeChat's re-deliveries do.
+// URL (without its X-Vegeta-* headers), retries carry a fresh timestamp,
+// nonce and signature over the same body, as WeChat's re-deliveries do. A
+// shallow copy is enough: every field that differs is replaced whole.
 func (d *Deliverer) request(ctx context.Context, orig *http.Request, p *pending, n int) *http.Request {
-	req := orig.Clone(ctx)
-	req.Header = http.Header{
-		"Content-Type": {"text/xml"},
-		"User-Agent":   {"Mozilla/4.0"},
-	}
+	req := orig.WithContext(ctx)
+	req.Header = wechatHeader
 	req.Body = io.NopCloser(bytes.NewReader(p.body))
 	req.ContentLength = int64(len(p.body))
-	req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(p.body)), nil }
-	if n > 1 {
-		var ts, nonce [20]byte
-		q := p.codec.AppendQuery(nil, p.push.FromUserName, p.encrypt,
-			string(strconv.AppendInt(ts[:0], time.Now().Unix(), 10)), string(appendNonce(nonce[:0])))
-		u := *req.URL
-		u.RawQuery = string(q)
+	req.GetBody = p.getBody
+	if n > 1 || p.query != "" {
+		q := p.query
+		if n > 1 || q == "" {
+			var ts, nonce [20]byte
+			q = string(p.codec.AppendQuery(nil, p.push.FromUserName, p.encrypt,
+				string(strconv.AppendInt(ts[:0], time.Now().Unix(), 10)), string(appendNonce(nonce[:0]))))
+		}
+		u := *orig.URL
+		if u.RawQuery != "" { // the callback URL's own parameters come first
+			q = u.RawQuery + "&" + q
+		}
+		u.RawQuery = q
 		req.URL = &u
 	}
 	return req
+}
+
+// getBody lets net/http re-send the body on a fresh connection when a
+// kept-alive one turns out to be closed before anything was written.
+func (p *pending) getBody() (io.ReadCloser, error) {
+	return io.NopCloser(bytes.NewReader(p.body)), nil
 }
 
 // judge reads the reply within the limits and lets the protocol core judge it.
@@ -175,14 +179,12 @@ func (d *Deliverer) judge(o *Outcome, ctx context.Context, dl *deadlines, resp *
 	defer resp.Body.Close()
 	bp := d.bufs.Get().(*[]byte)
 	defer d.bufs.Put(bp)
-	buf := bytes.NewBuffer((*bp)[:0])
-	_, err := buf.ReadFrom(io.LimitReader(resp.Body, d.maxReply+1))
-	*bp = buf.Bytes()[:0]
+	body, err := readReply(resp.Body, (*bp)[:0], d.maxReply+1)
+	*bp = body[:0]
 	if err != nil {
 		d.classify(o, ctx, dl, err)
 		return
 	}
-	body := buf.Bytes()
 	if x != nil {
 		x.Status, x.Reply = resp.StatusCode, bytes.Clone(body)
 	}
@@ -220,12 +222,12 @@ func (d *Deliverer) classify(o *Outcome, ctx context.Context, dl *deadlines, err
 		if dnsErr != nil && dnsErr.IsTimeout {
 			o.Detail = "DNS lookup timed out"
 		}
-	case isTimeout(err) && phase(dl.phase.Load()) == phaseConnecting:
+	case isTimeout(err) && dl.currentPhase() == phaseConnecting:
 		o.Class, o.Detail = ConnectTimeout, "connect timed out"
 	case isTimeout(err):
 		o.Class, o.Detail = RequestTimeout, "timed out waiting for the reply"
 	default:
-		o.Class, o.Detail = ConnectFailure, connectFailureDetail(err, phase(dl.phase.Load()))
+		o.Class, o.Detail = ConnectFailure, connectFailureDetail(err, dl.currentPhase())
 	}
 }
 
@@ -267,13 +269,60 @@ func sample(body []byte) []byte {
 
 // syntheticResponse is what vegeta sees of a push: the last attempt's status
 // and an empty body (everything that matters is already in the outcomes).
+// It has no header: vegeta only copies it into its Result, which nothing
+// reads.
 func syntheticResponse(req *http.Request, o *Outcome) *http.Response {
 	return &http.Response{
 		StatusCode: o.Code,
 		Status:     o.Class.String(),
 		Proto:      "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-		Header:  http.Header{},
 		Body:    http.NoBody,
 		Request: req,
 	}
+}
+
+// readReply reads body into buf, up to limit bytes: a reply of limit bytes
+// is over the read limit (the caller passes its limit plus one). It reads
+// into the pooled buffer directly, without the LimitReader and
+// bytes.Buffer a delivery would otherwise allocate.
+func readReply(body io.Reader, buf []byte, limit int64) ([]byte, error) {
+	for int64(len(buf)) < limit {
+		if len(buf) == cap(buf) {
+			buf = slices.Grow(buf, min(max(cap(buf), 512), int(limit)-len(buf)))
+		}
+		n, err := body.Read(buf[len(buf):min(int64(cap(buf)), limit)])
+		buf = buf[:len(buf)+n]
+		switch {
+		case err == io.EOF:
+			return buf, nil
+		case err != nil:
+			return buf, err
+		}
+	}
+	return buf, nil
+}
+
+// remoteIP is the endpoint's address for alarm samples: the connection's
+// peer, else the URL's host. The last one formatted is kept, so a run
+// against one endpoint formats it once rather than per delivery.
+func (d *Deliverer) remoteIP(c net.Conn, host string) string {
+	if c == nil {
+		return host
+	}
+	a, ok := c.RemoteAddr().(*net.TCPAddr)
+	if !ok {
+		return host
+	}
+	if last := d.lastIP.Load(); last != nil && last.ip.Equal(a.IP) {
+		return last.s
+	}
+	ip := &formattedIP{ip: slices.Clone(a.IP), s: a.IP.String()}
+	d.lastIP.Store(ip)
+	return ip.s
+}
+
+// formattedIP is an address and its text.
+type formattedIP struct {
+	ip net.IP
+	s  string
 }

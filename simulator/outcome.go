@@ -71,6 +71,7 @@ type Outcome struct {
 	Kind     string        // the push kind, e.g. "text", "click"
 	Attempt  int           // 1 for the first delivery, 2.. for retries
 	Start    time.Time     // when the attempt was due (the intended send time)
+	Sent     time.Time     // when it was actually sent, if later than Start (a generator behind schedule)
 	Latency  time.Duration // from Start to the end of the reply (or failure)
 	Code     int           // HTTP status, 0 when none was received
 	RemoteIP string        // the endpoint's address, for alarm samples
@@ -78,4 +79,14 @@ type Outcome struct {
 	Account  string        // the account's appid (several accounts per run)
 	Final    bool          // no further delivery of this push will follow
 	Late     bool          // the generator sent it later than scheduled (beyond tolerance)
+}
+
+// SentAt is when the attempt actually left: Sent when the generator was
+// behind its schedule, Start otherwise. The achieved rate is counted on it,
+// latency from Start.
+func (o *Outcome) SentAt() time.Time {
+	if o.Sent.After(o.Start) {
+		return o.Sent
+	}
+	return o.Start
 }

@@ -40,6 +40,12 @@ type Plan struct {
 	Progress      func(p Progress, final bool) // about once a second, and once at the end; nil for none
 	ProgressEvery time.Duration
 
+	// Observer, when set, sees every outcome once the aggregator has
+	// counted it, from the one goroutine that counts them (so never two
+	// at a time), e.g. the live Prometheus metrics of --metrics-addr. It
+	// is on the run's outcome path: it must be quick and not keep o.
+	Observer func(o *Outcome)
+
 	// Accounts are more accounts pushed in the same run, each as its own
 	// vegeta attack at its own rate, sharing the rules, sinks and output;
 	// MarkFail and alarms are per account.

@@ -3,6 +3,7 @@ package simulator
 import (
 	"net/http"
 	"strconv"
+	"time"
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
@@ -21,6 +22,7 @@ const (
 	hdrLate    = "X-Wxsim-Late"
 	hdrAccount = "X-Wxsim-Account"
 	hdrRemote  = "X-Wxsim-Remote"
+	hdrSent    = "X-Wxsim-Sent" // ns after the due time, when sent late
 )
 
 // ResultOf renders one attempt as a vegeta Result of the named attack. The
@@ -60,6 +62,9 @@ func ResultOf(o *Outcome, attack, url string, seq uint64) vegeta.Result {
 	if o.Late {
 		r.Headers[hdrLate] = []string{"1"}
 	}
+	if o.Sent.After(o.Start) {
+		r.Headers[hdrSent] = []string{strconv.FormatInt(int64(o.Sent.Sub(o.Start)), 10)}
+	}
 	if o.Account != "" {
 		r.Headers[hdrAccount] = []string{o.Account}
 	}
@@ -94,6 +99,9 @@ func OutcomeOf(r *vegeta.Result) (o Outcome, ok bool) {
 	o.Attempt, _ = strconv.Atoi(h.Get(hdrAttempt))
 	o.Final = h.Get(hdrFinal) == "1"
 	o.Late = h.Get(hdrLate) == "1"
+	if ns, err := strconv.ParseInt(h.Get(hdrSent), 10, 64); err == nil && ns > 0 {
+		o.Sent = o.Start.Add(time.Duration(ns))
+	}
 	o.Account = h.Get(hdrAccount)
 	o.RemoteIP = h.Get(hdrRemote)
 	if r.Error != "" {

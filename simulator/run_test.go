@@ -249,3 +249,21 @@ func TestInterruptedRunStillSummarises(t *testing.T) {
 	g.Expect(s.Pushes).To(BeNumerically("~", 70, 15))
 	g.Expect(s.Outcomes["ok"]).To(Equal(s.Pushes))
 }
+
+// A capped generator that cannot offer the rate says so: the achieved rate
+// is what it sent, late pushes are counted, and latency runs from the
+// intended send time, so the queueing it caused is not hidden.
+func TestGeneratorBehindIsReported(t *testing.T) {
+	t.Parallel()
+	g := NewWithT(t)
+	url, _ := startEndpoint(t, testAccount, "slow=50ms")
+	p := testPlan(t, url, testAccount, 200, 2*time.Second)
+	p.Workers, p.MaxWorkers = 2, 2 // at most 2 in flight, 50 ms each: about 40 pushes/s
+	s, err := simulator.Run(context.Background(), p)
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(s.Rate.Target).To(BeNumerically("~", 200, 1))
+	g.Expect(s.Rate.Achieved).To(BeNumerically("<", 60), "achieved is what was sent")
+	g.Expect(s.Rate.Achieved).To(BeNumerically(">", 25))
+	g.Expect(s.Late).To(BeNumerically(">", s.Pushes/2))
+	g.Expect(s.LatencyMS.Max).To(BeNumerically(">", 1000), "latency from the intended send time")
+}

@@ -21,8 +21,13 @@ type Schedule interface {
 
 // Targeter yields one fresh push per vegeta hit: a kind from the mix, a
 // follower from the pool, a unique MsgId, a fresh timestamp, nonce and
-// signatures, the body encrypted in compat and safe mode. It registers each
-// push with the Deliverer, which sends and judges it.
+// signatures, the body encrypted in compat and safe mode, and hands it to
+// the Deliverer, which sends and judges it.
+//
+// The push is made in RoundTrip (the Targeter is its attack's
+// http.RoundTripper), not in Target: vegeta then parses a short constant
+// URL and copies no header per hit, and the push needs no lookup table to
+// travel from the one to the other.
 type Targeter struct {
 	url       string
 	codec     *wechat.Codec
@@ -48,36 +53,47 @@ func NewTargeter(url string, codec *wechat.Codec, mix *Mix, followers Followers,
 // Begin marks the start of the attack, the origin of the schedule.
 func (t *Targeter) Begin(at time.Time) { t.began = at }
 
-// Target is the vegeta.Targeter.
+// Target is the vegeta.Targeter: every hit is a POST to the callback URL,
+// its query, body and headers filled in by RoundTrip.
 func (t *Targeter) Target(tgt *vegeta.Target) error {
+	tgt.Method = http.MethodPost
+	tgt.URL = t.url
+	tgt.Body, tgt.Header = nil, nil
+	return nil
+}
+
+// RoundTrip makes the hit's push and delivers it.
+func (t *Targeter) RoundTrip(req *http.Request) (*http.Response, error) {
+	return t.d.deliver(req, t.next())
+}
+
+// next makes a fresh push, due at the hit's time in the schedule.
+func (t *Targeter) next() *pending {
 	i := t.seq.Add(1) - 1
 	r := t.rngs.Get().(*rand.Rand)
 	kind := t.mix.Pick(r)
 	openid := t.followers.Pick(r)
 	t.rngs.Put(r)
 	now := time.Now()
-	p := &wechat.Push{Kind: kind, ToUserName: t.codec.Account().OriginalID, FromUserName: openid,
+	// The push lives inside its pending record: one allocation for both.
+	pd := &pending{codec: t.codec, breaker: t.breaker, url: t.url}
+	pd.one = wechat.Push{Kind: kind, ToUserName: t.codec.Account().OriginalID, FromUserName: openid,
 		CreateTime: now.Unix(), MsgID: t.msgBase + i}
+	p := &pd.one
+	pd.push = p
 	if kind.Component {
 		p.ToUserName, p.FromUserName, openid = t.codec.Account().AppID, "", ""
 	}
-	body, enc := t.codec.Body(p, nil)
+	pd.body, pd.encrypt = t.codec.Body(p, nil)
 	var ts, nonce [20]byte
-	url := make([]byte, 0, len(t.url)+160)
-	url = append(append(url, t.url...), '?')
-	url = t.codec.AppendQuery(url, openid, enc,
+	var qbuf [256]byte
+	q := t.codec.AppendQuery(qbuf[:0], openid, pd.encrypt,
 		string(strconv.AppendInt(ts[:0], now.Unix(), 10)), string(appendNonce(nonce[:0])))
-	id := strconv.FormatUint(i, 36)
-	pd := &pending{push: p, codec: t.codec, breaker: t.breaker, url: t.url, body: body, encrypt: enc}
+	pd.query = string(q)
 	if t.schedule != nil {
 		pd.due, pd.timed = t.began.Add(t.schedule.Due(i)), true
 	}
-	t.d.track(id, pd)
-	tgt.Method = http.MethodPost
-	tgt.URL = string(url)
-	tgt.Body = body
-	tgt.Header = http.Header{idHeader: {id}}
-	return nil
+	return pd
 }
 
 // Sent is the number of pushes the targeter has made.

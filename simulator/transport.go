@@ -78,64 +78,88 @@ var (
 // timeout from the start until a connection is had, and the response
 // timeout from the moment the request is written until the reply is read.
 // Both cancel the attempt's context with a cause that names the limit.
+//
+// It is on the path of every delivery, so it costs one timer, re-armed
+// from phase to phase rather than replaced, and one httptrace whose hooks
+// also note the remote address (a second trace on the same context would
+// be composed through reflection on every hook call).
 type deadlines struct {
+	start    time.Time
 	phase    atomic.Int32
+	due      atomic.Int64 // the limit in force, as an offset from start
 	cancel   context.CancelCauseFunc
-	connect  *time.Timer
-	response atomic.Pointer[time.Timer]
-	timeout  time.Duration
+	timer    *time.Timer
+	response time.Duration
 	dnsErr   atomic.Bool
+	conn     net.Conn // the connection had, set by GotConn before RoundTrip returns
+	trace    httptrace.ClientTrace
 }
 
 // withDeadlines returns the attempt's context, carrying an httptrace that
-// moves the phases along.
-func withDeadlines(parent context.Context, connect, response time.Duration) (context.Context, *deadlines) {
+// moves the phases along. resolves says whether the host is a name (not an
+// IP literal): only then is a DNS hook worth its cost.
+func withDeadlines(parent context.Context, connect, response time.Duration, resolves bool) (context.Context, *deadlines) {
 	ctx, cancel := context.WithCancelCause(parent)
-	d := &deadlines{cancel: cancel, timeout: response}
-	d.connect = time.AfterFunc(connect, func() {
-		if phase(d.phase.Load()) == phaseConnecting {
-			cancel(errConnectDeadline)
-		}
-	})
-	trace := &httptrace.ClientTrace{
-		DNSDone: func(i httptrace.DNSDoneInfo) {
+	d := &deadlines{start: time.Now(), cancel: cancel, response: response}
+	d.due.Store(int64(connect))
+	d.timer = time.AfterFunc(connect, d.fire)
+	if resolves {
+		d.trace.DNSDone = func(i httptrace.DNSDoneInfo) {
 			if i.Err != nil {
 				d.dnsErr.Store(true)
 			}
-		},
-		GotConn: func(httptrace.GotConnInfo) {
-			d.phase.CompareAndSwap(int32(phaseConnecting), int32(phaseWriting))
-			d.connect.Stop()
-			// Writing a small request cannot take long; should the endpoint
-			// stall reading it, the response limit bounds that as well.
-			d.startResponse()
-		},
-		WroteRequest: func(httptrace.WroteRequestInfo) {
-			d.phase.Store(int32(phaseWaiting))
-			d.startResponse()
-		},
-	}
-	return httptrace.WithClientTrace(ctx, trace), d
-}
-
-// startResponse (re)starts the response timer from now.
-func (d *deadlines) startResponse() {
-	t := time.AfterFunc(d.timeout, func() {
-		if phase(d.phase.Load()) != phaseDone {
-			d.cancel(errResponseDeadline)
 		}
-	})
-	if old := d.response.Swap(t); old != nil {
-		old.Stop()
 	}
+	d.trace.GotConn = func(i httptrace.GotConnInfo) {
+		d.conn = i.Conn
+		// Writing a small request cannot take long; should the endpoint
+		// stall reading it, the response limit bounds that as well.
+		d.enter(phaseWriting)
+	}
+	d.trace.WroteRequest = func(httptrace.WroteRequestInfo) { d.enter(phaseWaiting) }
+	return httptrace.WithClientTrace(ctx, &d.trace), d
 }
 
-// stop ends the attempt: timers stopped, context released.
+// enter moves to a phase of the reply and (re)starts the response limit
+// from now. The limit is stored before the phase, and fire reads them the
+// other way round, so fire never pairs the new phase with the old limit.
+// Phases only move forward: a WroteRequest reported after the attempt
+// ended leaves it ended.
+func (d *deadlines) enter(ph phase) {
+	d.due.Store(int64(time.Since(d.start) + d.response))
+	for {
+		cur := d.phase.Load()
+		if phase(cur) >= ph {
+			return
+		}
+		if d.phase.CompareAndSwap(cur, int32(ph)) {
+			break
+		}
+	}
+	d.timer.Reset(d.response)
+}
+
+// fire runs when the timer expires: it cancels the attempt with the limit
+// of the phase, unless the attempt ended or the limit moved meanwhile (a
+// concurrent enter re-arms the timer).
+func (d *deadlines) fire() {
+	ph := phase(d.phase.Load())
+	if ph == phaseDone || time.Since(d.start) < time.Duration(d.due.Load()) {
+		return
+	}
+	if ph == phaseConnecting {
+		d.cancel(errConnectDeadline)
+		return
+	}
+	d.cancel(errResponseDeadline)
+}
+
+// currentPhase is where the attempt stands.
+func (d *deadlines) currentPhase() phase { return phase(d.phase.Load()) }
+
+// stop ends the attempt: timer stopped, context released.
 func (d *deadlines) stop() {
 	d.phase.Store(int32(phaseDone))
-	d.connect.Stop()
-	if t := d.response.Load(); t != nil {
-		t.Stop()
-	}
+	d.timer.Stop()
 	d.cancel(context.Canceled)
 }

@@ -55,11 +55,11 @@ func (s *shards) add(c *cursor, r *vegeta.Result, o *simulator.Outcome) {
 		return
 	}
 	sh.Pushes++
-	if sh.Pushes == 1 || o.Start.Before(sh.First) {
-		sh.First = o.Start
+	if sent := o.SentAt(); sh.Pushes == 1 || sent.Before(sh.First) {
+		sh.First = sent
 	}
-	if o.Start.After(sh.Last) {
-		sh.Last = o.Start
+	if sent := o.SentAt(); sent.After(sh.Last) {
+		sh.Last = sent
 	}
 }
 

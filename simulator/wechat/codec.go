@@ -92,11 +92,19 @@ var scratch = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b 
 // gets them in plaintext, which WeChat never sends.
 func (c *Codec) Body(p *Push, dst []byte) (body []byte, encrypt string) {
 	if c.crypter == nil {
+		if dst == nil {
+			dst = make([]byte, 0, p.Size())
+		}
 		return p.AppendXML(dst), ""
 	}
 	bp := scratch.Get().(*[]byte)
 	plain := p.AppendXML((*bp)[:0])
 	encrypt = c.crypter.Encrypt(plain)
+	if dst == nil {
+		// The envelope's literals are under 128 bytes; compat mode also
+		// carries the plaintext.
+		dst = make([]byte, 0, len(plain)+len(encrypt)+len(p.ToUserName)+128)
+	}
 	var v values
 	v.str[slotTo], v.str[slotEncrypt] = p.ToUserName, encrypt
 	component := p.Kind != nil && p.Kind.Component
@@ -123,7 +131,7 @@ func (c *Codec) Body(p *Push, dst []byte) (body []byte, encrypt string) {
 // The parameter order is the one of WeChat's documented example URL.
 func (c *Codec) AppendQuery(dst []byte, openid, encrypt, timestamp, nonce string) []byte {
 	dst = append(dst, "signature="...)
-	dst = append(dst, Signature(c.acct.Token, timestamp, nonce)...)
+	dst = appendSignature(dst, c.acct.Token, timestamp, nonce)
 	dst = append(dst, "&timestamp="...)
 	dst = appendQueryEscape(dst, timestamp)
 	dst = append(dst, "&nonce="...)
@@ -134,7 +142,7 @@ func (c *Codec) AppendQuery(dst []byte, openid, encrypt, timestamp, nonce string
 	}
 	if encrypt != "" {
 		dst = append(dst, "&encrypt_type=aes&msg_signature="...)
-		dst = append(dst, MsgSignature(c.acct.Token, timestamp, nonce, encrypt)...)
+		dst = appendMsgSignature(dst, c.acct.Token, timestamp, nonce, encrypt)
 	}
 	return dst
 }

@@ -6,6 +6,8 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/binary"
+	"slices"
+	"sync"
 )
 
 // blockPad is the PKCS#7 block size WeChat pads to: 32, not AES's 16.
@@ -75,7 +77,13 @@ func (c *Crypter) Encrypt(msg []byte) string {
 func (c *Crypter) EncryptWithRandom(msg, random []byte) string {
 	n := 16 + 4 + len(msg) + len(c.appid)
 	pad := blockPad - n%blockPad
-	plain := make([]byte, n+pad)
+	// Every push in safe and compat mode is encrypted: the padded
+	// plaintext and its Base64 are built in one pooled buffer, so the
+	// returned string is the only allocation besides the CBC state.
+	bp := cryptBufs.Get().(*[]byte)
+	size := n + pad
+	buf := slices.Grow((*bp)[:0], size+base64.StdEncoding.EncodedLen(size))[:size]
+	plain := buf[:size]
 	copy(plain, random[:16])
 	binary.BigEndian.PutUint32(plain[16:20], uint32(len(msg)))
 	copy(plain[20:], msg)
@@ -84,8 +92,17 @@ func (c *Crypter) EncryptWithRandom(msg, random []byte) string {
 		plain[i] = byte(pad)
 	}
 	cipher.NewCBCEncrypter(c.block, c.key[:16]).CryptBlocks(plain, plain)
-	return base64.StdEncoding.EncodeToString(plain)
+	buf = base64.StdEncoding.AppendEncode(buf, plain)
+	s := string(buf[size:])
+	if cap(buf) <= 64<<10 {
+		*bp = buf[:0]
+		cryptBufs.Put(bp)
+	}
+	return s
 }
+
+// cryptBufs are scratch buffers for EncryptWithRandom.
+var cryptBufs = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
 
 // Decrypt opens a Base64 ciphertext and returns the message and the appid
 // found after it, without checking that appid. Errors carry the

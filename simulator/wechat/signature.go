@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"encoding/hex"
 	"slices"
+	"sync"
 )
 
 // Signature is WeChat's signature over the token, timestamp and nonce: the
@@ -27,8 +28,30 @@ func SignatureEqual(a, b string) bool {
 }
 
 func sortedSHA1(parts ...string) string {
-	// At most four parts: sorting a small array on the stack keeps the hot
-	// path free of allocations beyond the hash input.
+	var out [2 * sha1.Size]byte
+	return string(appendSortedSHA1(out[:0], parts...))
+}
+
+// appendSignature appends Signature(token, timestamp, nonce) to dst.
+func appendSignature(dst []byte, token, timestamp, nonce string) []byte {
+	return appendSortedSHA1(dst, token, timestamp, nonce)
+}
+
+// appendMsgSignature appends MsgSignature(token, timestamp, nonce, encrypt) to dst.
+func appendMsgSignature(dst []byte, token, timestamp, nonce, encrypt string) []byte {
+	return appendSortedSHA1(dst, token, timestamp, nonce, encrypt)
+}
+
+// sha1Input holds the concatenated parts of a long signature input (one
+// with a ciphertext), so signing allocates nothing.
+var sha1Input = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
+
+// appendSortedSHA1 appends the lower-case hex SHA-1 of the parts, sorted
+// and concatenated, to dst. Every push is signed once or twice, so it
+// allocates nothing: at most four parts are sorted in an array on the
+// stack, and the hash input is a stack buffer, or a pooled one for long
+// inputs.
+func appendSortedSHA1(dst []byte, parts ...string) []byte {
 	var arr [4]string
 	s := arr[:copy(arr[:], parts)]
 	slices.Sort(s)
@@ -36,12 +59,25 @@ func sortedSHA1(parts ...string) string {
 	for _, p := range s {
 		n += len(p)
 	}
-	buf := make([]byte, 0, n)
-	for _, p := range s {
-		buf = append(buf, p...)
+	var sum [sha1.Size]byte
+	if n <= 256 {
+		var small [256]byte
+		sum = sha1.Sum(concat(small[:0], s))
+	} else {
+		bp := sha1Input.Get().(*[]byte)
+		buf := concat((*bp)[:0], s)
+		sum = sha1.Sum(buf)
+		if cap(buf) <= 64<<10 {
+			*bp = buf[:0]
+			sha1Input.Put(bp)
+		}
 	}
-	sum := sha1.Sum(buf)
-	var out [2 * sha1.Size]byte
-	hex.Encode(out[:], sum[:])
-	return string(out[:])
+	return hex.AppendEncode(dst, sum[:])
+}
+
+func concat(dst []byte, parts []string) []byte {
+	for _, p := range parts {
+		dst = append(dst, p...)
+	}
+	return dst
 }
