@@ -38,6 +38,7 @@ type attackFlags struct {
 	json       bool
 	quiet      bool
 	scen       scenarioFlags // -f, --time-scale
+	dist       distFlags     // --shard, --metrics-addr
 }
 
 func (f *attackFlags) register(c *cobra.Command) {
@@ -60,6 +61,7 @@ func (f *attackFlags) register(c *cobra.Command) {
 	fs.BoolVar(&f.json, "json", false, "print the JSON summary on stdout instead of the text report")
 	fs.BoolVar(&f.quiet, "quiet", false, "no live progress display")
 	f.scen.register(fs)
+	f.dist.register(fs)
 }
 
 func (a *app) attackCommand() *cobra.Command {
@@ -74,6 +76,12 @@ func (a *app) attackCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			stop, err := f.dist.apply(&plan, a.stderr)
+			if err != nil {
+				return err
+			}
+			defer stop()
+			tuneGC()
 			return a.runPlan(c, plan, &f)
 		},
 	}
