@@ -4,7 +4,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.Version=$(VERSION)
 FUZZTIME ?= 10s
 
-.PHONY: help build run test unit fuzz lint bench clean
+.PHONY: help build run test unit fuzz lint bench bench-go clean
 
 ## help: list the targets
 help:
@@ -37,8 +37,12 @@ lint:
 	$(GO) vet ./...
 	$(GO) mod tidy -diff
 
-## bench: the per-push Go benchmarks
+## bench: side by side with the vegeta CLI (installed at v12.13.0), the per-push Go benchmarks, memory, a profile; writes simulator/BENCHMARKS.md (~8 min)
 bench:
+	$(GO) run ./simulator/cmd/wxsim-bench -out simulator/BENCHMARKS.md
+
+## bench-go: only the Go benchmarks of the per-push path
+bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem ./simulator/...
 
 ## clean: remove build outputs
