@@ -260,7 +260,7 @@ func alarmSample(o *Outcome) string {
 	}
 	b.WriteString("[" + sampleKindLabel(o.Kind) + "=" + o.Kind + "]")
 	if o.Class == ResponseFailure {
-		b.WriteString("[response_length=" + strconv.Itoa(len(o.Body)) + "]")
+		b.WriteString("[response_length=" + strconv.Itoa(max(o.BodyLen, len(o.Body))) + "]")
 		b.WriteString("[response_content=" + sampleContent(o.Body) + "]")
 	}
 	return b.String()

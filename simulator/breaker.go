@@ -41,8 +41,8 @@ func (r MarkFailRule) Validate() error {
 		return fmt.Errorf("markfail window %s: must be at least 1s (failures are counted per second)", r.Window)
 	case r.MinFailures < 1:
 		return fmt.Errorf("markfail failures %d: must be at least 1", r.MinFailures)
-	case r.MinRatio < 0 || r.MinRatio > 1 || math.IsNaN(r.MinRatio):
-		return fmt.Errorf("markfail ratio %g: must be between 0 and 1", r.MinRatio)
+	case !(r.MinRatio > 0 && r.MinRatio <= 1):
+		return fmt.Errorf("markfail ratio %g: must be above 0 and at most 1", r.MinRatio)
 	case r.Block <= 0:
 		return fmt.Errorf("markfail block %s: must be positive", r.Block)
 	}

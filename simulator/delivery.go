@@ -35,7 +35,6 @@ type pending struct {
 	one     wechat.Push // the push, when the Targeter made it (push points here)
 	codec   *wechat.Codec
 	breaker *Breaker
-	url     string // without query
 	body    []byte
 	query   string // the signed query of the first delivery; "" to sign afresh
 	encrypt string
@@ -188,6 +187,7 @@ func (d *Deliverer) judge(o *Outcome, ctx context.Context, dl *deadlines, resp *
 	if x != nil {
 		x.Status, x.Reply = resp.StatusCode, bytes.Clone(body)
 	}
+	o.BodyLen = len(body)
 	if int64(len(body)) > d.maxReply {
 		o.Class, o.Reason = ResponseFailure, wechat.ReasonTooLarge
 		o.Detail = "reply larger than " + strconv.FormatInt(d.maxReply, 10) + " bytes"

@@ -170,3 +170,22 @@ func TestHostileEndpoints(t *testing.T) {
 		})
 	}
 }
+
+// The alarm's response_length is the reply's whole length, not the length
+// of the excerpt kept for response_content.
+func TestAlarmSampleCarriesTheWholeReplyLength(t *testing.T) {
+	t.Parallel()
+	g := NewWithT(t)
+	page := strings.Repeat("<p>Internal Server Error</p>", 40) // 1120 bytes
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusInternalServerError)
+		w.Write([]byte(page))
+	}))
+	defer srv.Close()
+	p := testPlan(t, srv.URL+"/wx", testAccount, 20, 500*time.Millisecond)
+	p.Alarm.Threshold, p.Retries = 5, 0
+	s, err := simulator.Run(context.Background(), p)
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(s.Alarms).To(HaveLen(1))
+	g.Expect(s.Alarms[0].Sample).To(ContainSubstring("[response_length=1120][response_content=<p>Internal Server Error</p>"))
+}

@@ -76,6 +76,7 @@ type Outcome struct {
 	Code     int           // HTTP status, 0 when none was received
 	RemoteIP string        // the endpoint's address, for alarm samples
 	Body     []byte        // the first bytes of the reply, for alarm samples
+	BodyLen  int           // the reply's whole length as read (up to the read limit)
 	Account  string        // the account's appid (several accounts per run)
 	Final    bool          // no further delivery of this push will follow
 	Late     bool          // the generator sent it later than scheduled (beyond tolerance)

@@ -39,7 +39,7 @@ func ResultOf(o *Outcome, attack, url string, seq uint64) vegeta.Result {
 		Method:    http.MethodPost,
 		URL:       url,
 		Body:      o.Body,
-		BytesIn:   uint64(len(o.Body)),
+		BytesIn:   uint64(max(o.BodyLen, len(o.Body))),
 		Headers: http.Header{
 			hdrOutcome: {o.Class.String()},
 			hdrKind:    {o.Kind},
@@ -99,6 +99,7 @@ func OutcomeOf(r *vegeta.Result) (o Outcome, ok bool) {
 	o.Attempt, _ = strconv.Atoi(h.Get(hdrAttempt))
 	o.Final = h.Get(hdrFinal) == "1"
 	o.Late = h.Get(hdrLate) == "1"
+	o.BodyLen = int(r.BytesIn)
 	if ns, err := strconv.ParseInt(h.Get(hdrSent), 10, 64); err == nil && ns > 0 {
 		o.Sent = o.Start.Add(time.Duration(ns))
 	}

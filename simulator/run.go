@@ -33,6 +33,7 @@ func Run(ctx context.Context, p Plan) (*Summary, error) {
 	infos := make([]AccountInfo, len(loads))
 	dests := make(map[string]destination, len(loads))
 	var target float64
+	var due uint64
 	for i, l := range loads {
 		c, err := wechat.NewCodec(l.Account)
 		if err != nil {
@@ -42,6 +43,8 @@ func Run(ctx context.Context, p Plan) (*Summary, error) {
 		infos[i] = AccountInfo{AppID: l.Account.AppID, Nickname: l.Account.Nickname}
 		dests[l.Account.AppID] = destination{name: l.Name, url: l.URL}
 		target += meanRate(l.Pacer, p.Duration)
+		n, _ := dueHits(l.Pacer, p.Duration)
+		due += n
 	}
 	agg := NewAggregator(AggregatorConfig{
 		MarkFail: p.MarkFail, Alarm: p.Alarm, Retries: p.Retries, Sinks: p.Sinks,
@@ -101,10 +104,19 @@ func Run(ctx context.Context, p Plan) (*Summary, error) {
 
 	s := agg.Summary()
 	s.Assumption = p.Assumptions()
-	s.Thresholds, _ = EvalThresholds(p.Thresholds, s)
+	for _, err := range agg.SinkErrors() {
+		s.SinkErrors = append(s.SinkErrors, err.Error())
+	}
 	if ctx.Err() != nil {
+		s.Thresholds, _ = EvalThresholds(p.Thresholds, s)
 		return s, ErrInterrupted
 	}
+	// Pushes the schedule made due but the generator never sent before the
+	// end (vegeta drops them silently) are a generator falling behind too.
+	if due > s.Pushes {
+		s.Unsent = due - s.Pushes
+	}
+	s.Thresholds, _ = EvalThresholds(p.Thresholds, s)
 	return s, encErr
 }
 
@@ -252,22 +264,31 @@ func startProgress(agg *Aggregator, p Plan) (stop func()) {
 }
 
 // meanRate is the rate a pacer asks for, averaged over the run (0: a
-// closed loop): the number of pushes its schedule offers before the end,
-// divided by the run's length.
+// closed loop).
 func meanRate(pacer Schedule, runFor time.Duration) float64 {
+	hits, d := dueHits(pacer, runFor)
+	if d <= 0 {
+		return 0
+	}
+	return float64(hits) / d.Seconds()
+}
+
+// dueHits is the number of pushes a pacer's schedule makes due before the
+// run ends, and the run's length (0 for a closed loop or an endless run).
+func dueHits(pacer Schedule, runFor time.Duration) (uint64, time.Duration) {
 	pc, ok := pacer.(interface {
 		Rate(time.Duration) float64
 		Duration() time.Duration
 	})
 	if !ok || math.IsInf(pc.Rate(0), 1) {
-		return 0
+		return 0, 0
 	}
 	d := pc.Duration()
 	if runFor > 0 && (d <= 0 || runFor < d) {
 		d = runFor
 	}
 	if d <= 0 {
-		return 0
+		return 0, 0
 	}
 	// Hits are due in increasing order: find the first one due at or after
 	// the end by doubling, then bisecting.
@@ -284,5 +305,5 @@ func meanRate(pacer Schedule, runFor time.Duration) float64 {
 			hi = mid
 		}
 	}
-	return float64(lo) / d.Seconds()
+	return lo, d
 }

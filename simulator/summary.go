@@ -9,6 +9,7 @@ type Summary struct {
 	Deliveries uint64            `json:"deliveries"` // attempts actually sent
 	Lost       uint64            `json:"lost"`       // pushes whose deliveries all failed, or that were blocked
 	Late       uint64            `json:"late"`       // pushes sent later than scheduled beyond the tolerance
+	Unsent     uint64            `json:"unsent"`     // pushes due before the end that the generator never sent
 	Outcomes   map[string]uint64 `json:"outcomes"`   // attempts by class, plus blocked pushes
 	Reasons    map[string]uint64 `json:"reasons"`    // response failures by reason
 	Retries    uint64            `json:"retries"`    // deliveries beyond the first of their push
@@ -19,6 +20,8 @@ type Summary struct {
 	Alarms     []Alarm           `json:"alarms"`
 	Thresholds []ThresholdResult `json:"thresholds"`
 	Assumption Assumptions       `json:"assumptions"`
+
+	SinkErrors []string `json:"sink_errors,omitempty"` // alarms a sink failed to deliver (e.g. a webhook)
 
 	Start    time.Time `json:"start"`    // first scheduled push
 	End      time.Time `json:"end"`      // last reply or failure

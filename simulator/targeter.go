@@ -76,7 +76,7 @@ func (t *Targeter) next() *pending {
 	t.rngs.Put(r)
 	now := time.Now()
 	// The push lives inside its pending record: one allocation for both.
-	pd := &pending{codec: t.codec, breaker: t.breaker, url: t.url}
+	pd := &pending{codec: t.codec, breaker: t.breaker}
 	pd.one = wechat.Push{Kind: kind, ToUserName: t.codec.Account().OriginalID, FromUserName: openid,
 		CreateTime: now.Unix(), MsgID: t.msgBase + i}
 	p := &pd.one

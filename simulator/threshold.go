@@ -46,7 +46,7 @@ func (e *thresholdError) Is(target error) bool { return target == ErrInvalidThre
 //	Reason      = "http_status" | "not_xml" | "bad_reply" | "wrong_swap" |
 //	              "bad_msg_signature" | "decrypt_failed" | "wrong_appid" |
 //	              "unencrypted" | "too_large" .
-//	Counter     = "markfail" | "alarms" | "lost" | "late" | "retries" | "achieved_rate" .
+//	Counter     = "markfail" | "alarms" | "lost" | "late" | "unsent" | "retries" | "achieved_rate" .
 //	Op          = "<" | "<=" | ">" | ">=" | "==" | "!=" .
 //	Duration    = a Go duration (time.ParseDuration): "250ms", "1s", "1m30s", "0" .
 //	Number      = a finite decimal (strconv.ParseFloat): "0", "0.999", "1e-3" .
@@ -58,7 +58,7 @@ func (e *thresholdError) Is(target error) bool { return target == ErrInvalidThre
 //	<reason>_ratio   Reasons[reason] / Deliveries
 //	markfail         the number of MarkFail blocks
 //	alarms           the number of alarms raised
-//	lost, late, retries, achieved_rate   the Summary fields of those names
+//	lost, late, unsent, retries, achieved_rate   the Summary fields of those names
 //
 // A ratio whose denominator is 0 is 0. Unlike k6 before its issue #1526,
 // an unknown metric is an error here, never a threshold that silently holds.
@@ -249,6 +249,7 @@ func buildThresholdMetrics() (map[string]*thresholdMetric, []string) {
 	add("alarms", unitCount, func(s *Summary) float64 { return float64(len(s.Alarms)) })
 	add("lost", unitCount, func(s *Summary) float64 { return float64(s.Lost) })
 	add("late", unitCount, func(s *Summary) float64 { return float64(s.Late) })
+	add("unsent", unitCount, func(s *Summary) float64 { return float64(s.Unsent) })
 	add("retries", unitCount, func(s *Summary) float64 { return float64(s.Retries) })
 	add("achieved_rate", unitRate, func(s *Summary) float64 { return s.Rate.Achieved })
 	return ms, names

@@ -26,7 +26,7 @@ type TransportConfig struct {
 // owns the dialer so the connect timeout is enforced on its own, which
 // vegeta's single client-wide timeout cannot do.
 func newHTTPTransport(cfg TransportConfig) *http.Transport {
-	d := &sourceDialer{ips: cfg.SourceIPs, resolver: cfg.Resolver}
+	d := &sourceDialer{ips: cfg.SourceIPs, resolver: cfg.Resolver, timeout: cfg.ConnectTimeout}
 	return &http.Transport{
 		DialContext:           d.DialContext,
 		TLSClientConfig:       &tls.Config{InsecureSkipVerify: cfg.Insecure}, //nolint:gosec // opt-in --insecure for self-signed test endpoints
@@ -47,11 +47,15 @@ func newHTTPTransport(cfg TransportConfig) *http.Transport {
 type sourceDialer struct {
 	ips      []net.IP
 	resolver *net.Resolver
+	timeout  time.Duration
 	next     atomic.Uint64
 }
 
 func (s *sourceDialer) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
-	d := net.Dialer{KeepAlive: 30 * time.Second, Resolver: s.resolver}
+	// net/http keeps dialling after the request gives up (it may reuse
+	// the connection), so the dial needs the connect limit of its own:
+	// without it a dead host holds a socket for the kernel's ~2 minutes.
+	d := net.Dialer{Timeout: s.timeout, KeepAlive: 30 * time.Second, Resolver: s.resolver}
 	if len(s.ips) > 0 {
 		ip := s.ips[(s.next.Add(1)-1)%uint64(len(s.ips))]
 		d.LocalAddr = &net.TCPAddr{IP: ip}

@@ -51,6 +51,12 @@ func writeTotals(ew *errWriter, s *simulator.Summary) {
 	fmt.Fprintf(tw, "Latency ms\t[p50, p90, p95, p99, max]\t%s, %s, %s, %s, %s\n",
 		ms(l.P50), ms(l.P90), ms(l.P95), ms(l.P99), ms(l.Max))
 	fmt.Fprintf(tw, "Lost\t[ratio]\t%s\n", percent(s.Lost, s.Pushes))
+	if s.Unsent > 0 {
+		fmt.Fprintf(tw, "Unsent\t[due, never sent]\t%d (the generator fell behind: the rate offered was not the rate asked)\n", s.Unsent)
+	}
+	for _, e := range s.SinkErrors {
+		fmt.Fprintf(tw, "Alarm sink\t[error]\t%s\n", e)
+	}
 	ew.flush(tw)
 }
 

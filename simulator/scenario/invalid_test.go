@@ -70,7 +70,7 @@ func TestInvalidScenarios(t *testing.T) {
 		{"short AES key", validHead + "  aes_key: tooShort\nrate: 10/s\nduration: 1s\n",
 			`bad.yaml:6: account.aes_key: IllegalAesKey (-40004): EncodingAESKey has 8 characters, want 43`},
 		{"threshold with an unknown metric", validHead + "rate: 10/s\nduration: 1s\nthresholds:\n  - p99 < 1s\n  - p98 < 1s\n",
-			`bad.yaml:10: thresholds[1]: "p98 < 1s": unknown metric "p98" (known: p50, p90, p95, p99, max, ok_ratio, dns_failure_ratio, connect_timeout_ratio, connect_failure_ratio, request_timeout_ratio, response_failure_ratio, blocked_ratio, http_status_ratio, not_xml_ratio, bad_reply_ratio, wrong_swap_ratio, bad_msg_signature_ratio, decrypt_failed_ratio, wrong_appid_ratio, unencrypted_ratio, too_large_ratio, markfail, alarms, lost, late, retries, achieved_rate)`},
+			`bad.yaml:10: thresholds[1]: "p98 < 1s": unknown metric "p98" (known: p50, p90, p95, p99, max, ok_ratio, dns_failure_ratio, connect_timeout_ratio, connect_failure_ratio, request_timeout_ratio, response_failure_ratio, blocked_ratio, http_status_ratio, not_xml_ratio, bad_reply_ratio, wrong_swap_ratio, bad_msg_signature_ratio, decrypt_failed_ratio, wrong_appid_ratio, unencrypted_ratio, too_large_ratio, markfail, alarms, lost, late, unsent, retries, achieved_rate)`},
 		{"no rate", validHead + "duration: 1s\n",
 			`bad.yaml:1: rate: required: give rate (e.g. 200/s), every (e.g. 10m) or stages`},
 		{"rate and stages", validHead + "rate: 10/s\nstages:\n  - {duration: 1s, target: 5/s}\n",

@@ -233,3 +233,18 @@ func TestCodecConcurrentUse(t *testing.T) {
 		}
 	}
 }
+
+// In safe mode a push whose query lacks msg_signature is refused, even
+// though its plain signature is right: nothing vouches for the ciphertext.
+func TestOpenSafeModeNeedsMsgSignature(t *testing.T) {
+	g := NewWithT(t)
+	acct := Account{AppID: "wxba5fad812f8e6fb9", OriginalID: "gh_97417a04a28d", Token: "AAAAA", EncodingAESKey: keyAllA, Mode: Safe}
+	c, err := NewCodec(acct)
+	g.Expect(err).NotTo(HaveOccurred())
+	k, _ := LookupKind("text")
+	p := &Push{Kind: k, ToUserName: acct.OriginalID, FromUserName: "oUser", CreateTime: 1714112445, MsgID: 1}
+	body, _ := c.Body(p, nil)
+	q := url.Values{"signature": {Signature("AAAAA", "1714112445", "415670741")}, "timestamp": {"1714112445"}, "nonce": {"415670741"}, "openid": {"oUser"}}
+	_, _, err = c.Open(q, body)
+	g.Expect(errors.Is(err, ErrValidateSignature)).To(BeTrue(), "%v", err)
+}

@@ -66,6 +66,11 @@ func (c *Codec) verifySignature(query url.Values) error {
 // query says the body is encrypted.
 func (c *Codec) verifyMsgSignature(query url.Values, hasEncrypt bool, enc string) error {
 	msgSig := query.Get("msg_signature")
+	if msgSig == "" && c.acct.Mode == Safe && hasEncrypt {
+		// In safe mode the body is only a ciphertext: without msg_signature
+		// nothing vouches for it (the plain signature covers no body).
+		return ErrValidateSignature.with("safe mode: the query has no msg_signature")
+	}
 	if msgSig == "" && query.Get("encrypt_type") != "aes" {
 		return nil
 	}

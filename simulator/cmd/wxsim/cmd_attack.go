@@ -70,9 +70,9 @@ func (a *app) attackCommand() *cobra.Command {
 		Use:   "attack",
 		Short: "push WeChat's traffic at a rate, judge every delivery, raise WeChat's alarms",
 		Args:  noArgs,
-		RunE: func(c *cobra.Command, _ []string) error {
+		RunE: func(c *cobra.Command, _ []string) (err error) {
 			plan, closers, err := f.plan(c, a)
-			defer closeAll(closers)
+			defer closeAll(closers, &err)
 			if err != nil {
 				return err
 			}
@@ -256,8 +256,15 @@ func (fc flushCloser) Close() error {
 	return errors.Join(ferr, cerr)
 }
 
-func closeAll(cs []io.Closer) {
+// closeAll closes the run's output files; a failure to flush the last
+// results becomes the command's error unless it already has one, so no
+// measurement is lost silently.
+func closeAll(cs []io.Closer, err *error) {
+	var errs []error
 	for _, c := range cs {
-		c.Close()
+		errs = append(errs, c.Close())
+	}
+	if cerr := errors.Join(errs...); cerr != nil && *err == nil {
+		*err = fmt.Errorf("writing the run's files: %w", cerr)
 	}
 }

@@ -83,9 +83,9 @@ pushes sent or too many late; the knee is then only a lower bound).
 Exit status: 0 when a knee was found, 1 when even the first step did not
 hold, 2 for bad flags, 130 when interrupted.`,
 		Args: noArgs,
-		RunE: func(c *cobra.Command, _ []string) error {
+		RunE: func(c *cobra.Command, _ []string) (err error) {
 			cfg, closers, err := f.config(c)
-			defer closeAll(closers)
+			defer closeAll(closers, &err)
 			if err != nil {
 				return err
 			}
