@@ -21,8 +21,13 @@ func NewFollowers(first, n, salt uint64) Followers {
 // Len is the number of followers in the pool.
 func (f Followers) Len() uint64 { return f.n }
 
-// Pick draws a follower's openid.
-func (f Followers) Pick(r *rand.Rand) string { return f.OpenID(f.first + r.Uint64N(f.n)) }
+// Pick draws a follower's openid; the zero Followers is a pool of one.
+func (f Followers) Pick(r *rand.Rand) string {
+	if f.n <= 1 {
+		return f.OpenID(f.first)
+	}
+	return f.OpenID(f.first + r.Uint64N(f.n))
+}
 
 // openidAlphabet is the URL-safe Base64 alphabet real openids use.
 const openidAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"

@@ -48,10 +48,24 @@ func TestRunSeveralAccounts(t *testing.T) {
 	}
 }
 
-func TestPlanRejectsDuplicateAppIDs(t *testing.T) {
+// One account may be pushed on two schedules (they share its breaker and
+// alarms), but one appid with two different settings is a mistake.
+func TestPlanAppIDsTwice(t *testing.T) {
+	t.Parallel()
 	g := NewWithT(t)
-	p := testPlan(t, "http://127.0.0.1:1/wx", testAccount, 10, time.Second)
-	p.Accounts = []simulator.AccountLoad{{URL: p.URL, Account: testAccount, Mix: p.Mix, Pacer: p.Pacer}}
-	_, err := simulator.Run(context.Background(), p)
-	g.Expect(err).To(MatchError(ContainSubstring("appears twice")))
+	url, e := startEndpoint(t, testAccount, "correct")
+	p := testPlan(t, url, testAccount, 20, time.Second)
+	clicks, _ := simulator.ParseMix("click")
+	p.Accounts = []simulator.AccountLoad{{URL: url, Account: testAccount, Mix: clicks, Pacer: pacing.Constant(10, time.Second)}}
+	s, err := simulator.Run(context.Background(), p)
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(s.Pushes).To(BeNumerically("==", 30))
+	g.Expect(s.Outcomes["ok"]).To(Equal(s.Pushes))
+	g.Expect(e.Stats().Pushes).To(BeNumerically("==", 30))
+
+	other := testAccount
+	other.Token = "another-token"
+	p.Accounts[0].Account = other
+	_, err = simulator.Run(context.Background(), p)
+	g.Expect(err).To(MatchError(ContainSubstring("appears twice with different settings")))
 }

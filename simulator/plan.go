@@ -93,7 +93,7 @@ func (p *Plan) Validate() error {
 	case p.Duration <= 0 && p.Pacer.Duration() <= 0 && p.Pacer.Hits() == 0:
 		return errors.New("plan: the run has no end: give a duration")
 	}
-	seen := map[string]bool{}
+	seen := map[string]wechat.Account{}
 	for i, l := range p.loads() {
 		switch {
 		case l.URL == "":
@@ -102,10 +102,14 @@ func (p *Plan) Validate() error {
 			return fmt.Errorf("plan: account %d (%s): no mix", i+1, l.Account.AppID)
 		case l.Pacer == nil:
 			return fmt.Errorf("plan: account %d (%s): no rate", i+1, l.Account.AppID)
-		case seen[l.Account.AppID]:
-			return fmt.Errorf("plan: account %d: appid %s appears twice; MarkFail and alarms are per appid", i+1, l.Account.AppID)
 		}
-		seen[l.Account.AppID] = true
+		// Several loads may push for one account (a platform's tickets and
+		// its authorization events, each on its own schedule); they share
+		// its breaker and alarms, so they must be the same account.
+		if prev, dup := seen[l.Account.AppID]; dup && prev != l.Account {
+			return fmt.Errorf("plan: account %d: appid %s appears twice with different settings (token, key, mode or ids)", i+1, l.Account.AppID)
+		}
+		seen[l.Account.AppID] = l.Account
 	}
 	return nil
 }

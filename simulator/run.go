@@ -41,7 +41,9 @@ func Run(ctx context.Context, p Plan) (*Summary, error) {
 		}
 		codecs[i] = c
 		infos[i] = AccountInfo{AppID: l.Account.AppID, Nickname: l.Account.Nickname}
-		dests[l.Account.AppID] = destination{name: l.Name, url: l.URL}
+		if _, dup := dests[l.Account.AppID]; !dup {
+			dests[l.Account.AppID] = destination{name: l.Name, url: l.URL}
+		}
 		target += meanRate(l.Pacer, p.Duration)
 		n, _ := dueHits(l.Pacer, p.Duration)
 		due += n

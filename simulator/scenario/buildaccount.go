@@ -37,6 +37,7 @@ func (b *builder) entries(raws []rawAccount, top rawTraffic) []Account {
 	}
 	seen, appids := map[string]int{}, map[string]int{}
 	out := make([]Account, 0, len(raws))
+	ids := make([]wechat.Account, 0, len(raws))
 	for i := range raws {
 		prefix := "accounts[" + itoa(i) + "]"
 		name := b.str(prefix+".name", raws[i].Name, false)
@@ -47,10 +48,16 @@ func (b *builder) entries(raws []rawAccount, top rawTraffic) []Account {
 		}
 		seen[name] = i
 		id := b.identity(prefix, raws[i].identity(), name)
-		if first, dup := appids[id.AppID]; dup && !b.failed() {
-			b.fail(prefix+".appid", "%s is already the appid of accounts[%d]: MarkFail and alarms are per appid, so each account needs its own", id.AppID, first)
+		// One appid may be pushed on two schedules (a platform's tickets and
+		// its authorization events), but then it is one account: the same
+		// token, key, mode and ids, sharing its breaker and alarms.
+		if first, dup := appids[id.AppID]; dup && !b.failed() && ids[first] != id {
+			b.fail(prefix+".appid", "%s is already the appid of accounts[%d], with other settings: one appid is one account (same token, key, mode and ids)", id.AppID, first)
 		}
-		appids[id.AppID] = i
+		if _, dup := appids[id.AppID]; !dup {
+			appids[id.AppID] = i
+		}
+		ids = append(ids, id)
 		a := b.traffic(prefix+".", raws[i].traffic(), top)
 		a.Name, a.Account = name, id
 		out = append(out, a)

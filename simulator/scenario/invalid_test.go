@@ -110,7 +110,7 @@ func TestInvalidScenarios(t *testing.T) {
 		{"account without a name", "url: http://x/\nrate: 10/s\nduration: 1s\naccounts:\n  - {appid: wx1, token: t}\n",
 			`bad.yaml:5: accounts[0].name: required: a name for the account, unique in the scenario`},
 		{"two accounts of one appid", "url: http://x/\nrate: 10/s\nduration: 1s\naccounts:\n  - {name: a, appid: wx1, token: t}\n  - {name: b, appid: wx1, token: u}\n",
-			`bad.yaml:6: accounts[1].appid: wx1 is already the appid of accounts[0]: MarkFail and alarms are per appid, so each account needs its own`},
+			`bad.yaml:6: accounts[1].appid: wx1 is already the appid of accounts[0], with other settings: one appid is one account (same token, key, mode and ids)`},
 		{"an account's bad rate", "url: http://x/\nduration: 1s\naccounts:\n  - name: a\n    appid: wx1\n    token: t\n    rate: 5 per second\n",
 			`bad.yaml:7: accounts[0].rate: "5 per second" is not a rate (want e.g. 200/s, 12000/m or 0.5/s)`},
 		{"an account without a url", "rate: 10/s\nduration: 1s\naccounts:\n  - name: a\n    appid: wx1\n    token: t\n",

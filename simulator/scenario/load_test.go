@@ -185,23 +185,31 @@ func TestBundledScenariosLoad(t *testing.T) {
 	}
 }
 
-// TestComponentTicket: a ticket every 10 minutes on average, all pushes
-// component pushes of one safe-mode component account.
+// TestComponentTicket: a ticket exactly every 10 minutes and the
+// authorization events every 20, two loads of one safe-mode component
+// account, every push a component push.
 func TestComponentTicket(t *testing.T) {
 	g := NewWithT(t)
 	s, err := LoadFS(scenarios.FS, "component-ticket.yaml", testOptions)
 	g.Expect(err).NotTo(HaveOccurred())
-	a := s.Accounts[0]
-	g.Expect(a.Account.Mode).To(Equal(wechat.Safe))
-	for _, k := range a.Mix.Kinds() {
-		g.Expect(k.Component).To(BeTrue(), k.Name)
+	g.Expect(s.Accounts).To(HaveLen(2))
+	for _, a := range s.Accounts {
+		g.Expect(a.Account.Mode).To(Equal(wechat.Safe))
+		g.Expect(a.Account).To(Equal(s.Accounts[0].Account), "one account, two schedules")
+		for _, k := range a.Mix.Kinds() {
+			g.Expect(k.Component).To(BeTrue(), k.Name)
+		}
 	}
-	g.Expect(a.Pace.Every).To(Equal(7*time.Minute + 30*time.Second))
+	g.Expect(s.Accounts[0].Mix.String()).To(Equal("component_verify_ticket=1"))
+	g.Expect(s.Accounts[0].Pace.Every).To(Equal(10 * time.Minute))
+	g.Expect(s.Accounts[1].Pace.Every).To(Equal(20 * time.Minute))
 	p, err := s.Plan(0.001)
 	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(p.Validate()).To(Succeed())
 	g.Expect(p.Duration).To(Equal(7200 * time.Millisecond))
-	g.Expect(p.Pacer.Hits()).To(Equal(uint64(16)))
-	g.Expect(p.Pacer.Due(1)).To(Equal(450 * time.Millisecond)) // 7.5 min × 0.001
+	g.Expect(p.Pacer.Hits()).To(Equal(uint64(12)))             // tickets in 2 h
+	g.Expect(p.Pacer.Due(1)).To(Equal(600 * time.Millisecond)) // 10 min × 0.001
+	g.Expect(p.Accounts[0].Pacer.Hits()).To(Equal(uint64(6)))  // authorization events
 }
 
 // TestLoadFile: Load reads a file; one that cannot be read wraps the fs
