@@ -98,11 +98,7 @@ func (f *attackFlags) plan(c *cobra.Command, a *app) (simulator.Plan, []io.Close
 	if c.Flags().Changed("time-scale") {
 		return p, nil, usageErr("--time-scale compresses a scenario's schedule: it needs -f SCENARIO")
 	}
-	account, err := f.acct.account(c.Flags())
-	if err != nil {
-		return p, nil, err
-	}
-	u, err := f.acct.endpointURL()
+	account, u, err := f.acct.target(c.Flags())
 	if err != nil {
 		return p, nil, err
 	}

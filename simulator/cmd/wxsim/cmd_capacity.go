@@ -131,11 +131,7 @@ func (f *capacityFlags) config(c *cobra.Command) (capacity.Config, []io.Closer, 
 // plan builds what every step shares: account, endpoint, transport, rules.
 func (f *capacityFlags) plan(c *cobra.Command) (simulator.Plan, error) {
 	var p simulator.Plan
-	account, err := f.acct.account(c.Flags())
-	if err != nil {
-		return p, err
-	}
-	u, err := f.acct.endpointURL()
+	account, u, err := f.acct.target(c.Flags())
 	if err != nil {
 		return p, err
 	}

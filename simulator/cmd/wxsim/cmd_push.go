@@ -26,11 +26,7 @@ func (a *app) pushCommand() *cobra.Command {
 		Short: "one push of kind K; prints the request, the (decrypted) reply, the outcome and the latency",
 		Args:  noArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			account, err := acct.account(c.Flags())
-			if err != nil {
-				return err
-			}
-			u, err := acct.endpointURL()
+			account, u, err := acct.target(c.Flags())
 			if err != nil {
 				return err
 			}

@@ -27,11 +27,7 @@ func (a *app) verifyCommand() *cobra.Command {
 		Short: "the GET echostr handshake; prints the verdict and the time taken",
 		Args:  noArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			account, err := acct.account(c.Flags())
-			if err != nil {
-				return err
-			}
-			u, err := acct.endpointURL()
+			account, u, err := acct.target(c.Flags())
 			if err != nil {
 				return err
 			}

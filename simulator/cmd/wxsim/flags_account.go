@@ -79,6 +79,17 @@ func (f *accountFlags) account(fs *pflag.FlagSet) (wechat.Account, error) {
 	return a, nil
 }
 
+// target validates the account and the endpoint's URL together: what every
+// command that pushes to an endpoint needs first.
+func (f *accountFlags) target(fs *pflag.FlagSet) (wechat.Account, string, error) {
+	a, err := f.account(fs)
+	if err != nil {
+		return a, "", err
+	}
+	u, err := f.endpointURL()
+	return a, u, err
+}
+
 // endpointURL validates --url: http or https, with a host.
 func (f *accountFlags) endpointURL() (string, error) {
 	if f.url == "" {
