@@ -4,7 +4,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.Version=$(VERSION)
 FUZZTIME ?= 10s
 
-.PHONY: help build run test unit fuzz lint bench bench-go clean
+.PHONY: help build run test unit knee fuzz lint bench bench-go clean
 
 ## help: list the targets
 help:
@@ -18,12 +18,16 @@ build:
 run: build
 	./bin/wxsim demo
 
-## test: every test: lint, unit and integration tests, brief fuzzing
-test: lint unit fuzz
+## test: every test: lint, unit and integration tests, the knee tests at full speed, brief fuzzing
+test: lint unit knee fuzz
 
 ## unit: every Go test, with the race detector
 unit:
 	$(GO) test -race -count=1 -timeout 8m ./...
+
+## knee: the capacity knee tests without the race detector, whose CPU cost puts the 1200/s knee beyond 2 cores
+knee:
+	$(GO) test -count=1 -run '^TestKnee$$' ./simulator/capacity
 
 ## fuzz: run each fuzz target briefly ($(FUZZTIME) each)
 fuzz:
