@@ -114,3 +114,12 @@ func TestUsageErrorsExit2(t *testing.T) {
 		}
 	}
 }
+
+// wxsim api without an AppSecret is a usage error, not a mock that accepts anything.
+func TestAPINeedsASecret(t *testing.T) {
+	t.Setenv("WXSIM_SECRET", "")
+	r := wxsim(t, "", "api", "--listen", "127.0.0.1:0")
+	if r.code != 2 || !regexp.MustCompile(`--secret`).MatchString(r.stderr) {
+		t.Fatalf("exit %d, stderr %q; want exit 2 naming --secret", r.code, r.stderr)
+	}
+}

@@ -59,6 +59,7 @@ func (a *app) commands() []*cobra.Command {
 		a.pushCommand(),
 		a.decodeCommand(),
 		a.endpointCommand(),
+		a.apiCommand(),
 		a.attackCommand(),
 		a.demoCommand(),
 		a.reportCommand(),
