@@ -298,9 +298,7 @@ func (a *Aggregator) latencySummary() LatencySummary {
 }
 
 func (a *Aggregator) assumptions() Assumptions {
-	return Assumptions{ConnectTimeout: trimDuration(a.cfg.Limits.ConnectTimeout),
-		ResponseTimeout: trimDuration(a.cfg.Limits.ResponseTimeout), Retries: a.cfg.Retries,
-		MarkFail: a.cfg.MarkFail.String(), AlarmThreshold: a.cfg.Alarm.Threshold}
+	return assumptionsFor(a.cfg.Limits, a.cfg.Retries, a.cfg.MarkFail, a.cfg.Alarm)
 }
 
 // runDuration rounds a run's duration for printing: to the millisecond from

@@ -116,11 +116,6 @@ func (p *Plan) Validate() error {
 
 // Assumptions are the rules the plan runs by, printed with every run.
 func (p *Plan) Assumptions() Assumptions {
-	return Assumptions{
-		ConnectTimeout:  p.Transport.ConnectTimeout.String(),
-		ResponseTimeout: p.Transport.ResponseTimeout.String(),
-		Retries:         p.Retries,
-		MarkFail:        p.MarkFail.String(),
-		AlarmThreshold:  p.Alarm.Threshold,
-	}
+	return assumptionsFor(Limits{ConnectTimeout: p.Transport.ConnectTimeout, ResponseTimeout: p.Transport.ResponseTimeout},
+		p.Retries, p.MarkFail, p.Alarm)
 }

@@ -105,7 +105,6 @@ func Run(ctx context.Context, p Plan) (*Summary, error) {
 	agg.Close(time.Now())
 
 	s := agg.Summary()
-	s.Assumption = p.Assumptions()
 	for _, err := range agg.SinkErrors() {
 		s.SinkErrors = append(s.SinkErrors, err.Error())
 	}

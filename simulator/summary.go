@@ -51,6 +51,13 @@ type ThresholdResult struct {
 	Value string `json:"value"` // the measured value, formatted like the expression's
 }
 
+// assumptionsFor renders the rules in force, the same way for a live run
+// and for a report read back from result streams.
+func assumptionsFor(l Limits, retries int, mf MarkFailRule, al AlarmRule) Assumptions {
+	return Assumptions{ConnectTimeout: trimDuration(l.ConnectTimeout), ResponseTimeout: trimDuration(l.ResponseTimeout),
+		Retries: retries, MarkFail: mf.String(), AlarmThreshold: al.Threshold}
+}
+
 // Assumptions are the rules in force for a run, printed with every run
 // because WeChat publishes some of them ambiguously or not at all.
 type Assumptions struct {
