@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
@@ -66,10 +67,8 @@ const (
 )
 
 func replyValid(sc SpecContext, k *wechat.Kind) {
-	s, ctx, done := begin(sc)
+	s, d, done := replyCase(sc, k)
 	defer done()
-	d := s.delivered(ctx, k)
-	attachExchange(d.x, d.push, s.codec)
 	expected := fmt.Sprintf("HTTP 200 with success, an empty body or an XML passive reply (waited %s)", s.cfg.patience())
 	switch r := d.content.Reason; {
 	case !d.answered():
@@ -80,10 +79,8 @@ func replyValid(sc SpecContext, k *wechat.Kind) {
 }
 
 func replySwap(sc SpecContext, k *wechat.Kind) {
-	s, ctx, done := begin(sc)
+	_, d, done := replyCase(sc, k)
 	defer done()
-	d := s.delivered(ctx, k)
-	attachExchange(d.x, d.push, s.codec)
 	r := passiveReply(d, k)
 	if r == nil {
 		return
@@ -102,10 +99,8 @@ func replySwap(sc SpecContext, k *wechat.Kind) {
 }
 
 func replyElements(sc SpecContext, k *wechat.Kind) {
-	s, ctx, done := begin(sc)
+	_, d, done := replyCase(sc, k)
 	defer done()
-	d := s.delivered(ctx, k)
-	attachExchange(d.x, d.push, s.codec)
 	if !judgeable(d, k) {
 		return
 	}
@@ -119,10 +114,8 @@ func replyElements(sc SpecContext, k *wechat.Kind) {
 }
 
 func replyCreateTime(sc SpecContext, k *wechat.Kind) {
-	s, ctx, done := begin(sc)
+	_, d, done := replyCase(sc, k)
 	defer done()
-	d := s.delivered(ctx, k)
-	attachExchange(d.x, d.push, s.codec)
 	r := passiveReply(d, k)
 	if r == nil {
 		return
@@ -192,4 +185,13 @@ func fixFor(o simulator.Outcome) string {
 		return fixStatus
 	}
 	return fixNoReply
+}
+
+// replyCase begins a reply case: the kind's one delivery, with its exchange
+// attached as evidence. The caller defers done.
+func replyCase(sc SpecContext, k *wechat.Kind) (*session, *delivery, context.CancelFunc) {
+	s, ctx, done := begin(sc)
+	d := s.delivered(ctx, k)
+	attachExchange(d.x, d.push, s.codec)
+	return s, d, done
 }
