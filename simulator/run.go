@@ -75,7 +75,8 @@ func Run(ctx context.Context, p Plan) (*Summary, error) {
 			duration = l.Pacer.Duration()
 		}
 		tr.Begin(began)
-		results := attackers[i].Attack(vegeta.Targeter(tr.Target), l.Pacer, duration, l.Name)
+		pacer, attackFor := withTailGrace(l.Pacer, duration)
+		results := attackers[i].Attack(vegeta.Targeter(tr.Target), pacer, attackFor, l.Name)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
