@@ -57,3 +57,35 @@ func TestWriteMarkdownKeepsTheProse(t *testing.T) {
 	g.Expect(string(second)).NotTo(ContainSubstring("**40 late**"))
 	g.Expect(strings.Count(string(second), beginMarker)).To(Equal(1))
 }
+
+// The machine factor is the geometric mean of the calibrations' ratios to
+// the reference machine, and each time budget is judged both as written
+// and scaled by it.
+func TestBudgetsAtThisMachinesSpeed(t *testing.T) {
+	g := NewWithT(t)
+	figs := map[string]*benchFigures{
+		"CalibrateEtreeBuild":   {Ns: []float64{5000, 5000, 9999}, Allocs: []float64{37, 37, 37}}, // 2× the 2.5 µs reference
+		"CalibrateEtreeParse":   {Ns: []float64{17200}, Allocs: []float64{87}},                     // 2× the 8.6 µs reference
+		"BuildAndSignPlainPush": {Ns: []float64{700}, Allocs: []float64{0}, Bytes: []float64{0}},
+		"JudgeSuccess":          {Ns: []float64{70}, Allocs: []float64{0}, Bytes: []float64{0}},
+		"JudgeTextReply":        {Ns: []float64{18000}, Allocs: []float64{66}, Bytes: []float64{6952}},    // over 12 µs, under 24 µs
+		"SafePushRoundTrip":     {Ns: []float64{61000}, Allocs: []float64{135}, Bytes: []float64{18125}}, // over 60 µs too
+	}
+	f, ok := machineFactor(figs)
+	g.Expect(ok).To(BeTrue())
+	g.Expect(f).To(BeNumerically("~", 2, 1e-9))
+
+	var b strings.Builder
+	(&results{Benches: figs}).renderBenches(&b)
+	out := b.String()
+	g.Expect(out).To(ContainSubstring("**2.00×**"))
+	g.Expect(out).To(ContainSubstring("| JudgeTextReply | judge a text passive reply | 18.0 µs / 18.0 µs / 18.0 µs | 6952 | 66 | ≤ 12.0 µs | **no** | yes (≤ 24.0 µs) |"))
+	g.Expect(out).To(ContainSubstring("| 61.0 µs / 61.0 µs / 61.0 µs | 18125 | 135 | ≤ 30.0 µs | **no** | **no** (≤ 60.0 µs) |"))
+
+	delete(figs, "CalibrateEtreeParse")
+	_, ok = machineFactor(figs)
+	g.Expect(ok).To(BeFalse(), "a missing calibration gives no factor rather than a wrong one")
+	b.Reset()
+	(&results{Benches: figs}).renderBenches(&b)
+	g.Expect(b.String()).To(ContainSubstring("| not calibrated |"))
+}
