@@ -65,10 +65,10 @@ func TestBudgetsAtThisMachinesSpeed(t *testing.T) {
 	g := NewWithT(t)
 	figs := map[string]*benchFigures{
 		"CalibrateEtreeBuild":   {Ns: []float64{5000, 5000, 9999}, Allocs: []float64{37, 37, 37}}, // 2× the 2.5 µs reference
-		"CalibrateEtreeParse":   {Ns: []float64{17200}, Allocs: []float64{87}},                     // 2× the 8.6 µs reference
+		"CalibrateEtreeParse":   {Ns: []float64{17200}, Allocs: []float64{87}},                    // 2× the 8.6 µs reference
 		"BuildAndSignPlainPush": {Ns: []float64{700}, Allocs: []float64{0}, Bytes: []float64{0}},
 		"JudgeSuccess":          {Ns: []float64{70}, Allocs: []float64{0}, Bytes: []float64{0}},
-		"JudgeTextReply":        {Ns: []float64{18000}, Allocs: []float64{66}, Bytes: []float64{6952}},    // over 12 µs, under 24 µs
+		"JudgeTextReply":        {Ns: []float64{18000}, Allocs: []float64{66}, Bytes: []float64{6952}},   // over 12 µs, under 24 µs
 		"SafePushRoundTrip":     {Ns: []float64{61000}, Allocs: []float64{135}, Bytes: []float64{18125}}, // over 60 µs too
 	}
 	f, ok := machineFactor(figs)
