@@ -23,7 +23,7 @@ const (
 // Areas lists the case areas in the order the suite runs them: cheap
 // single pushes first, the load run last.
 func Areas() []string {
-	return []string{"handshake", "signature", "reply", "crypto", "component", "retry", "timing", "load"}
+	return []string{"handshake", "signature", "reply", "crypto", "component", "api", "retry", "timing", "load"}
 }
 
 // Requirement is one catalogue line: a case's stable ID, its level, its

@@ -3,6 +3,7 @@ package conformance
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"time"
 
@@ -40,8 +41,22 @@ type Config struct {
 	Thresholds []simulator.Threshold
 
 	Component bool // run the third-party platform cases (opt-in)
-	Strict    bool // should cases count towards passing too
+
+	// API runs the server-API cases (opt-in): the suite plays WeChat's
+	// server API on APIListen, the endpoint's SDK must be pointed there,
+	// and AppSecret is what its token requests must carry. APIWindow is
+	// how long an answer through the customer-service API may take to
+	// arrive after the push was acknowledged.
+	API       bool
+	APIListen string
+	AppSecret string // never printed
+	APIWindow time.Duration
+
+	Strict bool // should cases count towards passing too
 }
+
+// DefaultAPIListen is where the API mock listens unless told otherwise.
+const DefaultAPIListen = "127.0.0.1:9081"
 
 // DefaultThresholds are load/1's thresholds when none are configured:
 // WeChat never blocks or alarms, almost every push is answered validly,
@@ -87,6 +102,27 @@ func (c *Config) Validate() error {
 		return bad("--load-rate and --load-duration must be above 0")
 	case c.Component && !c.Account.Mode.Encrypted():
 		return bad("--component needs --mode compat or safe with --aes-key: third-party platform pushes are always encrypted")
+	}
+	if c.API {
+		return c.validateAPI()
+	}
+	return nil
+}
+
+// validateAPI checks what the api cases need. The secret is only ever
+// said to be missing, never quoted.
+func (c *Config) validateAPI() error {
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("%w: %s", ErrInvalidConfig, fmt.Sprintf(format, args...))
+	}
+	if c.AppSecret == "" {
+		return bad("--api needs --app-secret (or WXSIM_APP_SECRET): the AppSecret the endpoint sends to /cgi-bin/token")
+	}
+	if _, _, err := net.SplitHostPort(c.APIListen); err != nil {
+		return bad("--api-listen %q: want HOST:PORT, e.g. %s", c.APIListen, DefaultAPIListen)
+	}
+	if c.APIWindow <= 0 {
+		return bad("--api-window %s: must be above 0", c.APIWindow)
 	}
 	return nil
 }

@@ -128,6 +128,10 @@ func flagTable() []*param {
 		{name: "load-duration", kind: "duration", def: d(10 * time.Second), usage: "length of load/1's run"},
 		{name: "threshold", kind: "expr", list: true, usage: "a threshold load/1 must meet, e.g. 'p99 < 500ms' (repeatable; replaces the defaults: " + strings.Join(DefaultThresholds(), ", ") + ")"},
 		{name: "component", kind: "bool", def: "false", usage: "also run the third-party platform cases (component_verify_ticket, authorization pushes)"},
+		{name: "api", kind: "bool", def: "false", usage: "also run the server-API cases: the suite plays WeChat's server API on --api-listen; point the endpoint's SDK there"},
+		{name: "api-listen", kind: "HOST:PORT", def: DefaultAPIListen, usage: "where the API mock of --api listens"},
+		{name: "app-secret", kind: "string", usage: "the account's AppSecret, which the endpoint's token requests must carry (env WXSIM_APP_SECRET; --api only)"},
+		{name: "api-window", kind: "duration", def: d(5 * time.Second), usage: "how long an answer through the customer-service API may take to arrive (--api only)"},
 		{name: "strict", kind: "bool", def: "false", usage: "should cases must pass too"},
 	}
 }
@@ -162,6 +166,10 @@ func (f *Flags) Config() (Config, error) {
 		LoadRate: r.rate("load-rate"), LoadDuration: r.duration("load-duration"),
 		Thresholds: r.thresholds("threshold"),
 		Component:  r.boolean("component"),
+		API:        r.boolean("api"),
+		APIListen:  r.str("api-listen"),
+		AppSecret:  r.str("app-secret"),
+		APIWindow:  r.duration("api-window"),
 		Strict:     r.boolean("strict"),
 	}
 	if r.err != nil {

@@ -78,6 +78,15 @@ func TestFlagsFromCommandLineAndEnvironment(t *testing.T) {
 	c, err = parse(t).Config()
 	g.Expect(err).NotTo(HaveOccurred())
 	g.Expect(c.Thresholds).To(HaveLen(2), "a list variable is comma-separated")
+	g.Expect(c.API).To(BeFalse(), "the api cases are opt-in")
+
+	t.Setenv("WXSIM_APP_SECRET", "app-s3cret")
+	c, err = parse(t, "--api", "--api-listen", "127.0.0.1:9999").Config()
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(c.API).To(BeTrue())
+	g.Expect(c.AppSecret).To(Equal("app-s3cret"))
+	g.Expect(c.APIListen).To(Equal("127.0.0.1:9999"))
+	g.Expect(c.APIWindow).To(Equal(5 * time.Second))
 }
 
 func TestFlagsGivenOnlyWhenAsked(t *testing.T) {
@@ -114,6 +123,9 @@ func TestFlagsErrorsNameTheInput(t *testing.T) {
 		{"patience below timeout", nil, append(base, "--patience", "1s"), "--patience 1s: must be at least --response-timeout"},
 		{"component in plain mode", nil, append(base, "--component"), "--component needs --mode compat or safe"},
 		{"negative retries", nil, append(base, "--retries", "-1"), "--retries -1"},
+		{"api without secret", nil, append(base, "--api"), "--api needs --app-secret (or WXSIM_APP_SECRET)"},
+		{"api listen", nil, append(base, "--api", "--app-secret", "s3cret-token", "--api-listen", "9081"), `--api-listen "9081": want HOST:PORT`},
+		{"api window", map[string]string{"WXSIM_APP_SECRET": "s3cret-token"}, append(base, "--api", "--api-window", "0s"), "--api-window 0s: must be above 0"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

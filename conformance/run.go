@@ -74,6 +74,17 @@ func Run(ctx context.Context, cfg Config, opts RunOptions) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	if cfg.API {
+		m, err := startAPIMock(cfg)
+		if err != nil {
+			return Result{}, err
+		}
+		defer m.Close()
+		s.api = m
+		if opts.Out != nil {
+			fmt.Fprintf(opts.Out, "WeChat's server API is played at %s for the api cases: the endpoint must call it instead of https://api.weixin.qq.com\n", m.BaseURL())
+		}
+	}
 	if !ran.CompareAndSwap(false, true) {
 		return Result{}, ErrAlreadyRan
 	}

@@ -24,6 +24,7 @@ type session struct {
 	strict  *simulator.Prober // waits the response timeout: judges when
 	pushes  pushSource
 	basic   map[string]*delivery // kind name → its delivery, made on first use
+	api     *apiMock             // WeChat's server API, with --api only
 }
 
 // active is the running session; nil outside Run (e.g. in a dry run).

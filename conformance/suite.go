@@ -18,6 +18,7 @@ var _ = Describe("WeChat callback", Ordered, ContinueOnFailure, func() {
 	replyCases()
 	cryptoCases()
 	componentCases()
+	apiCases()
 	retryCases()
 	timingCases()
 	loadCases()

@@ -37,6 +37,7 @@ type faultRow struct {
 	mode       wechat.Mode
 	realLimits bool     // WeChat's own 3 s and 5 s and the default patience, not shortLimits
 	extra      []string // further flags, e.g. a --focus or tighter limits
+	api        bool     // run with --api: the suite plays WeChat's server API for the endpoint
 	want       []string // the IDs expected to fail, no more, no fewer
 }
 
@@ -52,7 +53,9 @@ func faultRows() []faultRow {
 	unanswered := join(components, []string{"handshake/1", "retry/1", "timing/1", "timing/2", "load/1"}, each("reply/1/"))
 	brokenBody := join(components, []string{"retry/1", "load/1"}, each("reply/1/"))
 	return []faultRow{
-		{behaviour: "correct", mode: wechat.Plain, want: nil},
+		// With --api, a correct endpoint answers text passively: the api
+		// cases are skipped, not failed.
+		{behaviour: "correct", mode: wechat.Plain, api: true, want: nil},
 		{behaviour: "correct", mode: wechat.Compat, want: nil},
 		{behaviour: "correct", mode: wechat.Safe, realLimits: true, want: nil},
 		// 500ms is slower than the response timeout (300ms) but well within
@@ -75,6 +78,12 @@ func faultRows() []faultRow {
 		{behaviour: "reset", mode: wechat.Safe, extra: tight("200ms", "400ms"), want: unanswered},
 		{behaviour: "blackhole", mode: wechat.Safe, extra: tight("200ms", "400ms"), want: unanswered},
 		{behaviour: "capacity=20", mode: wechat.Safe, want: []string{"load/1"}},
+		// Answering through the customer-service API: async is correct in
+		// every case; its faults fail only their api cases.
+		{behaviour: "async", mode: wechat.Safe, api: true, want: nil},
+		{behaviour: "tokenperpush", mode: wechat.Plain, api: true, extra: []string{"--focus", "api"}, want: []string{"api/2"}},
+		{behaviour: "norefresh", mode: wechat.Plain, api: true, extra: []string{"--focus", "api"}, want: []string{"api/3"}},
+		{behaviour: "dropasync", mode: wechat.Compat, api: true, extra: []string{"--focus", "api"}, want: []string{"api/1", "api/2", "api/3"}},
 	}
 }
 
@@ -92,9 +101,13 @@ func (row faultRow) name() string {
 	return name
 }
 
-// args are the conform flags of the row's run against url.
-func (row faultRow) args(url string) []string {
+// args are the conform flags of the row's run against url, with the API
+// mock (for api rows) at apiAddr.
+func (row faultRow) args(url, apiAddr string) []string {
 	args := append([]string{"conform", "--url", url}, accountArgs(row.mode)...)
+	if row.api {
+		args = append(args, "--api", "--api-listen", apiAddr, "--app-secret", appSecret, "--api-window", "2s")
+	}
 	if row.mode.Encrypted() {
 		args = append(args, "--component")
 	}
@@ -114,13 +127,17 @@ func (row faultRow) args(url string) []string {
 func TestFaultTable(t *testing.T) {
 	needBinaries(t)
 	rows := faultRows()
-	urls := make([]string, len(rows))
+	urls, apiAddrs := make([]string, len(rows)), make([]string, len(rows))
 	for i, row := range rows {
-		var seed int64
+		cfg := endpoint.Config{Account: account(row.mode)}
 		if strings.HasPrefix(row.behaviour, "flaky=") {
-			seed = flakySeed(t, row.mode, 70, 80)
+			cfg.Seed = flakySeed(t, row.mode, 70, 80)
 		}
-		urls[i] = serve(t, row.mode, row.behaviour, seed)
+		if row.api {
+			apiAddrs[i] = freeAddr(t)
+			cfg.API = endpoint.APIConfig{BaseURL: "http://" + apiAddrs[i], Secret: appSecret}
+		}
+		urls[i] = serveWith(t, cfg, row.behaviour)
 	}
 	runs := make([]run, len(rows))
 	errs := make([]error, len(rows))
@@ -130,7 +147,7 @@ func TestFaultTable(t *testing.T) {
 		// Staggered starts spread the load runs, which would otherwise
 		// all fall into the same two seconds.
 		time.Sleep(150 * time.Millisecond)
-		wg.Go(func() { runs[i], errs[i] = runSuite(dir, 90*time.Second, wxsimBin, row.args(urls[i])...) })
+		wg.Go(func() { runs[i], errs[i] = runSuite(dir, 90*time.Second, wxsimBin, row.args(urls[i], apiAddrs[i])...) })
 	}
 	wg.Wait()
 	for i, row := range rows {
@@ -145,6 +162,10 @@ func TestFaultTable(t *testing.T) {
 				g.Expect(r.notSelected).To(BeZero(), "every case runs")
 			}
 			g.Expect(r.code).To(Equal(exitCodeFor(want)), r.output)
+			g.Expect(r.output).NotTo(ContainSubstring(appSecret), "the AppSecret is never printed")
+			if row.behaviour == "correct" && row.api {
+				g.Expect(r.skipped).To(ContainElements("api/1", "api/2", "api/3"), "a passive endpoint skips the api cases")
+			}
 			checkJUnit(t, r)
 		})
 	}
@@ -164,7 +185,8 @@ func exitCodeFor(ids []string) int {
 // shouldCase lists the catalogue's should cases (CATALOGUE.md).
 func shouldCase(id string) bool {
 	switch {
-	case id == "handshake/2", strings.HasPrefix(id, "signature/"), strings.HasPrefix(id, "reply/4/"), id == "timing/2":
+	case id == "handshake/2", strings.HasPrefix(id, "signature/"), strings.HasPrefix(id, "reply/4/"), id == "timing/2",
+		id == "api/2", id == "api/3":
 		return true
 	}
 	return false

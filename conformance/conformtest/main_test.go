@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -86,16 +87,40 @@ func account(m wechat.Mode) wechat.Account {
 // returns its URL; the test's cleanup stops it.
 func serve(t *testing.T, m wechat.Mode, b string, seed int64) string {
 	t.Helper()
+	return serveWith(t, endpoint.Config{Account: account(m), Seed: seed}, b)
+}
+
+// serveWith is serve for a whole endpoint configuration.
+func serveWith(t *testing.T, cfg endpoint.Config, b string) string {
+	t.Helper()
 	beh, err := endpoint.ParseBehaviour(b)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := endpoint.Start("127.0.0.1:0", endpoint.Config{Account: account(m), Behaviour: beh, Seed: seed})
+	cfg.Behaviour = beh
+	r, err := endpoint.Start("127.0.0.1:0", cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { r.Stop() })
 	return r.URL
+}
+
+// appSecret is the test account's AppSecret, for the api cases: distinct,
+// so that a leak into any output is easy to spot.
+const appSecret = "conformtest-app-s3cret"
+
+// freeAddr returns a loopback address nothing listens on, for the API
+// mock of a run: the endpoint must know it before the suite starts the
+// mock there.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
 }
 
 // accountArgs are the flags for the test account in mode m.

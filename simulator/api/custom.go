@@ -40,5 +40,10 @@ func (s *Server) customSend(r *http.Request, c *call) (any, *apiError) {
 		return nil, fail(CodeEmptyContent)
 	}
 	s.stats.sent(c.grant.appid)
+	in := CustomMessage{AppID: c.grant.appid, ToUser: m.ToUser, MsgType: m.MsgType, At: c.now}
+	if m.Text != nil {
+		in.Content = m.Text.Content
+	}
+	s.inbox.add(in)
 	return okAnswer{}, nil
 }

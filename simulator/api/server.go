@@ -23,6 +23,7 @@ type Server struct {
 	cfg   Config
 	mux   *http.ServeMux
 	stats *stats
+	inbox inbox // accepted customer-service messages
 
 	// mu guards the accounts' token lineages and quotas and the store;
 	// it is never held across network I/O (callback/check's probes).

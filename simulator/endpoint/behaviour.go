@@ -22,6 +22,13 @@ const (
 	Reset      = "reset"      // TCP reset instead of an answer
 	Blackhole  = "blackhole"  // a listener whose connects time out
 	Capacity   = "capacity"   // capacity=N: at most N requests a second
+
+	// The asynchronous behaviours answer every push "success" at once and
+	// answer text messages through WeChat's server API (Config.API).
+	Async        = "async"        // correct: cached token, custom/send in the background
+	TokenPerPush = "tokenperpush" // a new access_token for every message
+	NoRefresh    = "norefresh"    // never refetches the token, even after 40001
+	DropAsync    = "dropasync"    // answers "success" and never sends anything
 )
 
 // behaviourSyntax lists every behaviour as the user writes it; errors and
@@ -29,6 +36,7 @@ const (
 var behaviourSyntax = []string{
 	Correct, Slow + "=DURATION", Error500, BadXML, WrongSwap, JSON, Unsigned, PlainReply,
 	Flaky + "=P", Hang, Reset, Blackhole, Capacity + "=N",
+	Async, TokenPerPush, NoRefresh, DropAsync,
 }
 
 // Behaviours lists the valid behaviour spellings, e.g. "slow=DURATION".
@@ -45,6 +53,16 @@ type Behaviour struct {
 
 // IsCorrect reports whether b is the correct endpoint.
 func (b Behaviour) IsCorrect() bool { return b.Name == "" || b.Name == Correct }
+
+// UsesAPI reports whether b answers through WeChat's server API, and so
+// needs Config.API: async, tokenperpush, norefresh and dropasync.
+func (b Behaviour) UsesAPI() bool {
+	switch b.Name {
+	case Async, TokenPerPush, NoRefresh, DropAsync:
+		return true
+	}
+	return false
+}
 
 // String returns b as ParseBehaviour reads it, e.g. "slow=200ms".
 func (b Behaviour) String() string {
@@ -84,7 +102,8 @@ func parseBehaviour(name, arg string, hasArg bool) (Behaviour, error) {
 		return parseFlaky(arg, hasArg)
 	case Capacity:
 		return parseCapacity(arg, hasArg)
-	case Correct, Error500, BadXML, WrongSwap, JSON, Unsigned, PlainReply, Hang, Reset, Blackhole:
+	case Correct, Error500, BadXML, WrongSwap, JSON, Unsigned, PlainReply, Hang, Reset, Blackhole,
+		Async, TokenPerPush, NoRefresh, DropAsync:
 		if hasArg {
 			return Behaviour{}, fmt.Errorf("%s takes no parameter", name)
 		}

@@ -30,6 +30,10 @@ func TestParseBehaviour(t *testing.T) {
 		{"reset", Behaviour{Name: Reset}, "reset"},
 		{"blackhole", Behaviour{Name: Blackhole}, "blackhole"},
 		{"capacity=200", Behaviour{Name: Capacity, Capacity: 200}, "capacity=200"},
+		{"async", Behaviour{Name: Async}, "async"},
+		{"tokenperpush", Behaviour{Name: TokenPerPush}, "tokenperpush"},
+		{"norefresh", Behaviour{Name: NoRefresh}, "norefresh"},
+		{"dropasync", Behaviour{Name: DropAsync}, "dropasync"},
 	}
 	for _, c := range cases {
 		t.Run(c.in, func(t *testing.T) {
@@ -49,6 +53,7 @@ func TestParseBehaviourErrors(t *testing.T) {
 	for _, in := range []string{
 		"nope", "slow", "slow=", "slow=fast", "slow=-1s", "slow=0s", "flaky", "flaky=2", "flaky=-0.1",
 		"flaky=NaN", "capacity", "capacity=0", "capacity=1.5", "hang=1", "error500=1", "correct=1",
+		"async=1", "tokenperpush=2", "norefresh=", "dropasync=x", "asynch",
 	} {
 		t.Run(in, func(t *testing.T) {
 			g := NewWithT(t)
@@ -63,4 +68,15 @@ func TestParseBehaviourErrors(t *testing.T) {
 func TestNewRejectsBadBehaviour(t *testing.T) {
 	_, err := New(Config{Account: account(0), Behaviour: Behaviour{Name: Capacity}})
 	NewWithT(t).Expect(err).To(MatchError(ContainSubstring("capacity")))
+}
+
+func TestUsesAPI(t *testing.T) {
+	g := NewWithT(t)
+	for _, name := range []string{Async, TokenPerPush, NoRefresh, DropAsync} {
+		g.Expect(Behaviour{Name: name}.UsesAPI()).To(BeTrue(), name)
+	}
+	for _, name := range []string{Correct, Slow, Error500, Unsigned, PlainReply, Hang, Capacity} {
+		g.Expect(Behaviour{Name: name}.UsesAPI()).To(BeFalse(), name)
+	}
+	g.Expect(Behaviour{}.UsesAPI()).To(BeFalse())
 }

@@ -28,5 +28,19 @@
 // and counted: error500, flaky=P, badxml, json, wrongswap, plainreply;
 // unsigned accepts bad signatures and is otherwise correct.
 //
+// The asynchronous behaviours answer every verified push with "success" at
+// once, the structural fix of the alarm guide for request timeouts, and
+// answer text messages through WeChat's server API (Config.API, usually
+// wxsim's mock): a background send echoes the text to the follower with
+// POST /cgi-bin/message/custom/send. async does it correctly: one cached
+// access_token shared by every send, fetched by one send at a time,
+// refreshed 5 minutes before it expires, and on 40001, 40014 or 42001
+// refetched once and the message sent again. Sends are bounded (32 at
+// once, a queue of 1024; a message that finds the queue full is dropped
+// and counted) and each call times out after 5 s. Three faulty variants:
+// tokenperpush fetches a new token for every message, norefresh never
+// refetches its token (nothing arrives once the API revokes it), and
+// dropasync never sends anything.
+//
 // Stats counts what arrived, so tests can check what got through.
 package endpoint

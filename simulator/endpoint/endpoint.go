@@ -32,6 +32,11 @@ type Config struct {
 	// it is refused as a replay; zero means DefaultMaxSkew, negative
 	// accepts any timestamp.
 	MaxSkew time.Duration
+
+	// API is how the asynchronous behaviours (async, tokenperpush,
+	// norefresh, dropasync) reach WeChat's server API; they need its
+	// BaseURL and Secret. Other behaviours ignore it.
+	API APIConfig
 }
 
 // DefaultMaxSkew bounds the age of a push's timestamp: a correctly signed
@@ -50,18 +55,25 @@ type Endpoint struct {
 	maxSkew time.Duration
 	stats   *counters
 	dedup   *dedup
-	pace    *pacer  // capacity only
-	flaky   *flakes // flaky only
+	pace    *pacer       // capacity only
+	flaky   *flakes      // flaky only
+	async   *asyncSender // async, tokenperpush, norefresh only
 
 	quit     chan struct{} // closed by Close: held requests give up
 	quitOnce sync.Once
 }
 
 // New builds an endpoint for cfg, checking the account's keys and the
-// behaviour. Errors never include the token or the AES key.
+// behaviour (and, for the asynchronous behaviours, cfg.API). Errors never
+// include the token, the AES key or the app secret.
 func New(cfg Config) (*Endpoint, error) {
 	if err := cfg.Behaviour.validate(); err != nil {
 		return nil, fmt.Errorf("endpoint: %w", err)
+	}
+	if cfg.Behaviour.UsesAPI() {
+		if err := checkAPI(cfg.Behaviour, cfg.API); err != nil {
+			return nil, fmt.Errorf("endpoint: %w", err)
+		}
 	}
 	codec, err := wechat.NewCodec(cfg.Account)
 	if err != nil {
@@ -88,6 +100,8 @@ func New(cfg Config) (*Endpoint, error) {
 		e.pace = newPacer(e.b.Capacity)
 	case Flaky:
 		e.flaky = newFlakes(e.b.P, cfg.Seed)
+	case Async, TokenPerPush, NoRefresh:
+		e.async = newAsyncSender(e.b, cfg.API, cfg.Account.AppID, e.now, e.stats)
 	}
 	return e, nil
 }
@@ -103,8 +117,17 @@ func (e *Endpoint) Stats() Stats { return e.stats.snapshot() }
 // an httptest.Server, whose Close waits for running handlers. After Close
 // the endpoint still answers, but a request the behaviour would hold ends
 // at once without an answer.
+//
+// For the asynchronous behaviours Close also stops the background sends:
+// queued messages are abandoned, calls in flight cancelled, and Close
+// returns once no send goroutine is left; later messages are dropped.
 func (e *Endpoint) Close() error {
-	e.quitOnce.Do(func() { close(e.quit) })
+	e.quitOnce.Do(func() {
+		close(e.quit)
+		if e.async != nil {
+			e.async.close()
+		}
+	})
 	return nil
 }
 

@@ -41,5 +41,5 @@ func ExampleParseBehaviour() {
 	fmt.Println(err)
 	// Output:
 	// flaky 0.1 flaky=0.1 <nil>
-	// behaviour "slow": slow needs a duration, e.g. slow=6s (valid: correct, slow=DURATION, error500, badxml, wrongswap, json, unsigned, plainreply, flaky=P, hang, reset, blackhole, capacity=N)
+	// behaviour "slow": slow needs a duration, e.g. slow=6s (valid: correct, slow=DURATION, error500, badxml, wrongswap, json, unsigned, plainreply, flaky=P, hang, reset, blackhole, capacity=N, async, tokenperpush, norefresh, dropasync)
 }

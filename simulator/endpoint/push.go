@@ -128,8 +128,13 @@ func (e *Endpoint) refuse(w http.ResponseWriter, err error) {
 // text message gets a text reply echoing its content, everything else,
 // re-deliveries and third-party platform pushes get "success". Passive
 // replies are encrypted in compat and safe mode, echoing the request's
-// timestamp and nonce.
+// timestamp and nonce. The asynchronous behaviours answer "success" and
+// reply through the API instead (answerAsync).
 func (e *Endpoint) answer(w http.ResponseWriter, query url.Values, p *wechat.Push, dup bool) {
+	if e.b.UsesAPI() {
+		e.answerAsync(w, p, dup)
+		return
+	}
 	k := p.Kind
 	if dup || k.Component || !k.Message || k.MsgType != "text" || p.Content == "" {
 		writeBody(w, http.StatusOK, contentPlain, successBody)

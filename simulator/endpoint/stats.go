@@ -10,14 +10,20 @@ import (
 // Stats counts what the endpoint saw since it was created. Tests read it to
 // check what arrived, e.g. that no push got through during a MarkFail block.
 type Stats struct {
-	Requests     int64            // every request, whatever its method or fate
-	Handshakes   int64            // GET handshakes answered with their echostr
-	Pushes       int64            // valid pushes (signed, decrypted, parsed), re-deliveries included
-	Duplicates   int64            // of Pushes, re-deliveries acknowledged without processing
-	BadSignature int64            // handshakes and pushes refused with 401
-	BadRequest   int64            // refused otherwise: wrong method, too large, undecryptable, unparsable
-	Faults       int64            // answers the behaviour deliberately broke (500, bad body, hang, reset…)
-	ByKind       map[string]int64 // valid pushes by kind name, re-deliveries included
+	Requests     int64            `json:"requests"`      // every request, whatever its method or fate
+	Handshakes   int64            `json:"handshakes"`    // GET handshakes answered with their echostr
+	Pushes       int64            `json:"pushes"`        // valid pushes (signed, decrypted, parsed), re-deliveries included
+	Duplicates   int64            `json:"duplicates"`    // of Pushes, re-deliveries acknowledged without processing
+	BadSignature int64            `json:"bad_signature"` // handshakes and pushes refused with 401
+	BadRequest   int64            `json:"bad_request"`   // refused otherwise: wrong method, too large, undecryptable, unparsable
+	Faults       int64            `json:"faults"`        // answers the behaviour deliberately broke (500, bad body, hang, reset…; dropasync's lost messages)
+	ByKind       map[string]int64 `json:"by_kind"`       // valid pushes by kind name, re-deliveries included
+
+	// The asynchronous behaviours' calls to WeChat's server API.
+	APISent      int64 `json:"api_sent"`      // custom/send calls answered errcode 0
+	APIFailed    int64 `json:"api_failed"`    // messages given up: an error, or an errcode after the last try
+	APIDropped   int64 `json:"api_dropped"`   // messages dropped because the send queue was full (or the endpoint closed)
+	TokenFetches int64 `json:"token_fetches"` // GET /cgi-bin/token calls, failed ones included
 }
 
 // counters are the live, lock-free form of Stats. Kinds are counted in a
@@ -25,6 +31,8 @@ type Stats struct {
 // one map read and one atomic add.
 type counters struct {
 	requests, handshakes, pushes, duplicates, badSignature, badRequest, faults atomic.Int64
+
+	apiSent, apiFailed, apiDropped, tokenFetches atomic.Int64
 
 	kindIndex map[*wechat.Kind]int
 	kindNames []string
@@ -72,6 +80,10 @@ func (c *counters) snapshot() Stats {
 		BadRequest:   c.badRequest.Load(),
 		Faults:       c.faults.Load(),
 		ByKind:       make(map[string]int64),
+		APISent:      c.apiSent.Load(),
+		APIFailed:    c.apiFailed.Load(),
+		APIDropped:   c.apiDropped.Load(),
+		TokenFetches: c.tokenFetches.Load(),
 	}
 	for i := range c.byKind {
 		if n := c.byKind[i].Load(); n > 0 {

@@ -53,7 +53,7 @@ WeChat API) counts tokens issued, calls per path and errors per errcode.`,
 func (f *apiFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.listen, "listen", "127.0.0.1:8081", "the address to listen on")
 	fs.StringVar(&f.appid, "appid", defaultAppID, "the account's appid (env WXSIM_APPID)")
-	fs.StringVar(&f.secret, "secret", "", "the account's AppSecret, required; never printed (env WXSIM_SECRET)")
+	fs.StringVar(&f.secret, "app-secret", "", "the account's AppSecret, required; never printed (env WXSIM_APP_SECRET)")
 	fs.StringSliceVar(&f.allowIPs, "allow-ip", nil, "the IP whitelist for the token APIs: IPs and CIDR ranges, comma-separated or repeated (default: no whitelist)")
 	fs.IntVar(&f.dailyQuota, "daily-quota", api.DefaultDailyQuota, "/cgi-bin/token calls a day (reset at midnight Beijing time) before 45009")
 	fs.StringSliceVar(&f.callbackIPs, "callback-ips", []string{"127.0.0.1"}, "what getcallbackip answers: the IPs and CIDR ranges WeChat pushes from")
@@ -69,7 +69,7 @@ func (f *apiFlags) fromEnv(fs *pflag.FlagSet) {
 		env string
 		dst *string
 	}{
-		"appid": {"WXSIM_APPID", &f.appid}, "secret": {"WXSIM_SECRET", &f.secret},
+		"appid": {"WXSIM_APPID", &f.appid}, "app-secret": {"WXSIM_APP_SECRET", &f.secret},
 		"callback-url": {"WXSIM_URL", &f.callbackURL},
 	} {
 		if fs.Changed(name) {
@@ -86,7 +86,7 @@ func (f *apiFlags) fromEnv(fs *pflag.FlagSet) {
 func (f *apiFlags) config(fs *pflag.FlagSet) (api.Config, error) {
 	f.fromEnv(fs)
 	if f.secret == "" {
-		return api.Config{}, usageErr("--secret (or WXSIM_SECRET) is required: the AppSecret your SDK sends to /cgi-bin/token")
+		return api.Config{}, usageErr("--app-secret (or WXSIM_APP_SECRET) is required: the AppSecret your SDK sends to /cgi-bin/token")
 	}
 	if f.dailyQuota < 1 {
 		return api.Config{}, usageErr("--daily-quota %d: want at least 1", f.dailyQuota)

@@ -117,9 +117,9 @@ func TestUsageErrorsExit2(t *testing.T) {
 
 // wxsim api without an AppSecret is a usage error, not a mock that accepts anything.
 func TestAPINeedsASecret(t *testing.T) {
-	t.Setenv("WXSIM_SECRET", "")
+	t.Setenv("WXSIM_APP_SECRET", "")
 	r := wxsim(t, "", "api", "--listen", "127.0.0.1:0")
-	if r.code != 2 || !regexp.MustCompile(`--secret`).MatchString(r.stderr) {
-		t.Fatalf("exit %d, stderr %q; want exit 2 naming --secret", r.code, r.stderr)
+	if r.code != 2 || !regexp.MustCompile(`--app-secret`).MatchString(r.stderr) {
+		t.Fatalf("exit %d, stderr %q; want exit 2 naming --app-secret", r.code, r.stderr)
 	}
 }

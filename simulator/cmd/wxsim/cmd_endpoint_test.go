@@ -1,0 +1,111 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	. "github.com/onsi/gomega"
+
+	"github.com/wxsim/wxsim/simulator/api"
+)
+
+// appSecret is distinctive, so that a leak is easy to spot in any output.
+const appSecret = "cmd-app-s3cr3t-xyzzy"
+
+// syncBuffer is a bytes.Buffer a running command writes while the test
+// reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// The asynchronous behaviours without a usable API configuration are
+// usage errors (exit 2) that name what is missing, never the secret.
+func TestEndpointAsyncNeedsTheAPI(t *testing.T) {
+	t.Setenv("WXSIM_APP_SECRET", "")
+	base := []string{"endpoint", "--token", "t", "--listen", "127.0.0.1:0"}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--behaviour", "async"}, "behaviour async needs the API base URL (--api-base) and the app secret (--app-secret)"},
+		{[]string{"--behaviour", "norefresh", "--app-secret", appSecret}, "behaviour norefresh needs the API base URL (--api-base)"},
+		{[]string{"--behaviour", "tokenperpush", "--api-base", "http://127.0.0.1:1"}, "behaviour tokenperpush needs the app secret (--app-secret)"},
+		{[]string{"--behaviour", "dropasync", "--api-base", "ftp://127.0.0.1:1", "--app-secret", appSecret}, `API base URL "ftp://127.0.0.1:1": want an http:// or https:// URL with a host`},
+		{[]string{"--behaviour", "async", "--api-base", "http://h/?s=" + appSecret, "--app-secret", appSecret}, "give it without a query"},
+	} {
+		r := wxsim(t, "", append(base, c.args...)...)
+		if r.code != exitUsage || !strings.Contains(r.stderr, c.want) {
+			t.Errorf("%v: exit %d, stderr %q; want exit 2 with %q", c.args, r.code, r.stderr, c.want)
+		}
+		if strings.Contains(r.stdout+r.stderr, appSecret) {
+			t.Errorf("%v: the secret was printed: %q %q", c.args, r.stdout, r.stderr)
+		}
+	}
+}
+
+// The help lists the asynchronous behaviours and their flags.
+func TestEndpointHelpListsAsync(t *testing.T) {
+	t.Parallel()
+	r := wxsim(t, "", "endpoint", "--help")
+	g := NewWithT(t)
+	g.Expect(r.code).To(Equal(0))
+	for _, s := range []string{"async", "tokenperpush", "norefresh", "dropasync", "--api-base", "--app-secret", "WXSIM_APP_SECRET"} {
+		g.Expect(r.stdout).To(ContainSubstring(s))
+	}
+}
+
+// `wxsim endpoint --behaviour async`, its secret from WXSIM_APP_SECRET,
+// answers a push "success" and echoes it through the mock API's
+// custom/send; the secret is printed nowhere.
+func TestEndpointAsyncEchoesThroughTheAPI(t *testing.T) {
+	t.Setenv("WXSIM_APP_SECRET", appSecret)
+	g := NewWithT(t)
+	mock, err := api.New(api.Config{Accounts: []api.Account{{AppID: testAppID, Secret: appSecret}}})
+	g.Expect(err).NotTo(HaveOccurred())
+	apiSrv := httptest.NewServer(mock)
+	defer apiSrv.Close()
+
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var stdout, stderr syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"endpoint", "--token", testToken, "--listen", "127.0.0.1:0",
+			"--behaviour", "async", "--api-base", apiSrv.URL}, strings.NewReader(""), &stdout, &stderr)
+	}()
+	banner := regexp.MustCompile(`listening on (http://\S+)/`)
+	g.Eventually(stdout.String).WithTimeout(2 * time.Second).Should(MatchRegexp(banner.String()))
+	g.Expect(stdout.String()).To(ContainSubstring("behaviour async, API " + apiSrv.URL + ")"))
+	url := banner.FindStringSubmatch(stdout.String())[1] + "/wx"
+
+	r := wxsim(t, "", "--url", url, "--token", testToken, "push", "--kind", "text", "--content", "hello async", "--openid", "o-cmd-follower")
+	g.Expect(r.code).To(Equal(0), r.stdout+r.stderr)
+	g.Expect(r.stdout).To(ContainSubstring("success"))
+	g.Eventually(mock.CustomMessages).WithTimeout(2 * time.Second).Should(HaveLen(1))
+	m := mock.CustomMessages()[0]
+	g.Expect(m.ToUser).To(Equal("o-cmd-follower"))
+	g.Expect(m.Content).To(Equal("hello async"))
+
+	cancel()
+	g.Eventually(done).WithTimeout(5 * time.Second).Should(Receive(Equal(exitOK)))
+	g.Expect(stdout.String() + stderr.String()).NotTo(ContainSubstring(appSecret))
+}
