@@ -30,15 +30,21 @@ func withTailGrace(p pacing.Pacer, d time.Duration) (vegeta.Pacer, time.Duration
 }
 
 // endAt ends a schedule at a fixed offset, by the pushes' due times rather
-// than by the clock.
+// than by the clock: it paces from Due alone, because the schedule's own
+// Pace also stops once its duration has elapsed, which is the drop this
+// exists to avoid.
 type endAt struct {
 	pacing.Pacer
 	end time.Duration
 }
 
 func (e endAt) Pace(elapsed time.Duration, hits uint64) (time.Duration, bool) {
-	if e.Due(hits) >= e.end {
+	due := e.Due(hits) // Never past the schedule's last hit
+	switch {
+	case due >= e.end:
 		return 0, true
+	case due <= elapsed:
+		return 0, false // behind: send now
 	}
-	return e.Pacer.Pace(elapsed, hits)
+	return due - elapsed, false
 }
