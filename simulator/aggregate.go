@@ -16,10 +16,11 @@ type AccountInfo struct {
 // AggregatorConfig is what an Aggregator counts against. Zero rules and
 // limits take their defaults.
 type AggregatorConfig struct {
-	MarkFail MarkFailRule
-	Alarm    AlarmRule
-	Limits   Limits
-	Retries  int // for the assumptions printed with the run
+	MarkFail  MarkFailRule
+	Alarm     AlarmRule
+	Limits    Limits
+	Retries   int  // for the assumptions printed with the run
+	KeepAlive bool // likewise: connections were reused
 	// Accounts get a breaker and alarm windows each (by Outcome.Account);
 	// the first is the default, for outcomes without an account. None means
 	// one anonymous account.
@@ -262,6 +263,7 @@ func (a *Aggregator) Summary() *Summary {
 		MarkFail:   append([]Block{}, a.blocks...),
 		Alarms:     append([]Alarm{}, a.alarms...),
 		Thresholds: []ThresholdResult{},
+		SinkErrors: []string{},
 		Assumption: a.assumptions(),
 		Start:      a.start, End: a.end.time()}
 	for _, c := range Classes() {
@@ -298,7 +300,7 @@ func (a *Aggregator) latencySummary() LatencySummary {
 }
 
 func (a *Aggregator) assumptions() Assumptions {
-	return assumptionsFor(a.cfg.Limits, a.cfg.Retries, a.cfg.MarkFail, a.cfg.Alarm)
+	return assumptionsFor(a.cfg.Limits, a.cfg.Retries, a.cfg.MarkFail, a.cfg.Alarm, a.cfg.KeepAlive)
 }
 
 // runDuration rounds a run's duration for printing: to the millisecond from

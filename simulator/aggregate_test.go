@@ -81,7 +81,7 @@ func TestAggregatorCountingRules(t *testing.T) {
 	g.Expect(s.MarkFail).To(BeEmpty())
 	g.Expect(s.Alarms).To(BeEmpty())
 	g.Expect(s.Assumption).To(Equal(Assumptions{ConnectTimeout: "3s", ResponseTimeout: "5s", Retries: 2,
-		MarkFail: "100 failures and 50% of deliveries in 60s, block 60s", AlarmThreshold: 30}))
+		MarkFail: "100 failures and 50% of deliveries in 60s, block 60s", AlarmThreshold: 30, AlarmWindow: "5m"}))
 
 	var sum uint64
 	for _, n := range s.Outcomes {

@@ -117,5 +117,5 @@ func (p *Plan) Validate() error {
 // Assumptions are the rules the plan runs by, printed with every run.
 func (p *Plan) Assumptions() Assumptions {
 	return assumptionsFor(Limits{ConnectTimeout: p.Transport.ConnectTimeout, ResponseTimeout: p.Transport.ResponseTimeout},
-		p.Retries, p.MarkFail, p.Alarm)
+		p.Retries, p.MarkFail, p.Alarm, p.Transport.KeepAlive)
 }

@@ -48,13 +48,14 @@ func Run(ctx context.Context, p Plan) (*Summary, error) {
 		n, _ := dueHits(l.Pacer, p.Duration)
 		due += n
 	}
-	agg := NewAggregator(AggregatorConfig{
-		MarkFail: p.MarkFail, Alarm: p.Alarm, Retries: p.Retries, Sinks: p.Sinks,
+	aggCfg := AggregatorConfig{
+		MarkFail: p.MarkFail, Alarm: p.Alarm, Retries: p.Retries, KeepAlive: p.Transport.KeepAlive, Sinks: p.Sinks,
 		Limits:     Limits{ConnectTimeout: p.Transport.ConnectTimeout, ResponseTimeout: p.Transport.ResponseTimeout},
 		Accounts:   infos,
 		TargetRate: target,
-	})
-	sink := newOutcomeSink(agg, p, dests)
+	}
+	agg := NewAggregator(aggCfg)
+	sink := newOutcomeSink(agg, p, dests, runInfoOf(aggCfg))
 	d := NewDeliverer(p.Transport, p.Retries, p.MaxReplyBytes, sink.emit)
 	stopProgress := startProgress(agg, p)
 
@@ -157,9 +158,9 @@ type outcomeSink struct {
 // destination names an account's attack and URL in the result stream.
 type destination struct{ name, url string }
 
-func newOutcomeSink(agg *Aggregator, p Plan, dests map[string]destination) *outcomeSink {
+func newOutcomeSink(agg *Aggregator, p Plan, dests map[string]destination, info RunInfo) *outcomeSink {
 	s := &outcomeSink{ch: make(chan *Outcome, 8192), stop: make(chan struct{}), done: make(chan error, 1)}
-	go s.consume(agg, p, dests)
+	go s.consume(agg, p, dests, info)
 	return s
 }
 
@@ -173,7 +174,7 @@ func (s *outcomeSink) emit(o *Outcome) {
 	}
 }
 
-func (s *outcomeSink) consume(agg *Aggregator, p Plan, dests map[string]destination) {
+func (s *outcomeSink) consume(agg *Aggregator, p Plan, dests map[string]destination, info RunInfo) {
 	var seq uint64
 	var encErr error
 	add := func(o *Outcome) {
@@ -181,6 +182,9 @@ func (s *outcomeSink) consume(agg *Aggregator, p Plan, dests map[string]destinat
 		if p.Output != nil && encErr == nil {
 			d := dests[o.Account]
 			r := ResultOf(o, d.name, d.url, seq)
+			if seq == 0 {
+				info.Record(&r) // the stream's first result records the run
+			}
 			encErr = p.Output(&r)
 		}
 		if p.Observer != nil {

@@ -21,7 +21,7 @@ type Summary struct {
 	Thresholds []ThresholdResult `json:"thresholds"`
 	Assumption Assumptions       `json:"assumptions"`
 
-	SinkErrors []string `json:"sink_errors,omitempty"` // alarms a sink failed to deliver (e.g. a webhook)
+	SinkErrors []string `json:"sink_errors"` // alarms a sink failed to deliver (e.g. a webhook); [] when none
 
 	Start    time.Time `json:"start"`    // first scheduled push
 	End      time.Time `json:"end"`      // last reply or failure
@@ -53,9 +53,11 @@ type ThresholdResult struct {
 
 // assumptionsFor renders the rules in force, the same way for a live run
 // and for a report read back from result streams.
-func assumptionsFor(l Limits, retries int, mf MarkFailRule, al AlarmRule) Assumptions {
+func assumptionsFor(l Limits, retries int, mf MarkFailRule, al AlarmRule, keepAlive bool) Assumptions {
+	al = al.withDefaults()
 	return Assumptions{ConnectTimeout: trimDuration(l.ConnectTimeout), ResponseTimeout: trimDuration(l.ResponseTimeout),
-		Retries: retries, MarkFail: mf.String(), AlarmThreshold: al.Threshold}
+		Retries: retries, MarkFail: mf.String(), AlarmThreshold: al.Threshold, AlarmWindow: trimDuration(al.Window),
+		KeepAlive: keepAlive}
 }
 
 // Assumptions are the rules in force for a run, printed with every run
@@ -66,4 +68,7 @@ type Assumptions struct {
 	Retries         int    `json:"retries"`
 	MarkFail        string `json:"markfail"`
 	AlarmThreshold  int    `json:"alarm_threshold"`
+	AlarmWindow     string `json:"alarm_window"` // the window AlarmThreshold counts in
+	// KeepAlive: connections were reused; WeChat opens one per push.
+	KeepAlive bool `json:"keepalive"`
 }

@@ -4,6 +4,8 @@ import (
 	"time"
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
+
+	"github.com/wxsim/wxsim/simulator"
 )
 
 // Option tunes how a report renders, or how result streams are read.
@@ -15,6 +17,20 @@ type options struct {
 	lang    string         // alarm language, "en" or "zh"
 	markers []Marker       // extra vertical markers on the HTML charts
 	buckets vegeta.Buckets // the latency histogram's buckets, when reading
+	replay  ReplayFunc     // picks the replay's configuration from the recorded run
+}
+
+// ReplayFunc picks the configuration to replay result streams with, given
+// what they recorded of their run (found is false for streams that record
+// nothing, such as plain vegeta results).
+type ReplayFunc func(recorded simulator.RunInfo, found bool) simulator.AggregatorConfig
+
+// Replay has the streams replayed with the configuration f returns from the
+// run they recorded, instead of the configuration passed to ReadStreams:
+// the run's own MarkFail and alarm rules, limits, accounts and target rate,
+// with whatever the caller overrides.
+func Replay(f ReplayFunc) Option {
+	return func(o *options) { o.replay = f }
 }
 
 // Marker is a labelled instant drawn as a vertical line on the HTML report's

@@ -47,6 +47,33 @@ func ReadFiles(paths []string, cfg simulator.AggregatorConfig, opts ...Option) (
 	return ReadStreams(streams, cfg, opts...)
 }
 
+// recorded merges what the streams recorded of their runs: the first
+// stream's rules, every stream's accounts, and the target rates summed (a
+// shard records its share of the run's).
+func (m merger) recorded() (simulator.RunInfo, bool) {
+	var rec simulator.RunInfo
+	found := false
+	seen := map[string]bool{}
+	for _, c := range m {
+		ri, ok := simulator.RunInfoOf(&c.head)
+		if !ok {
+			continue
+		}
+		if !found {
+			rec, found = ri, true
+			rec.Accounts, rec.TargetRate = nil, 0
+		}
+		rec.TargetRate += ri.TargetRate
+		for _, a := range ri.Accounts {
+			if !seen[a.AppID] {
+				seen[a.AppID] = true
+				rec.Accounts = append(rec.Accounts, a)
+			}
+		}
+	}
+	return rec, found
+}
+
 // ReadStreams reads result streams (vegeta's gob, JSON or CSV encoding, as
 // `wxsim attack --output` and `vegeta attack` write them) as the shards of
 // one run. Every result, converted with simulator.OutcomeOf, goes to one
@@ -70,6 +97,10 @@ func ReadStreams(streams []Stream, cfg simulator.AggregatorConfig, opts ...Optio
 		} else if c != nil {
 			m = append(m, c)
 		}
+	}
+	if o.replay != nil {
+		rec, found := m.recorded()
+		cfg = o.replay(rec, found)
 	}
 	f := newFold(cfg, o.buckets)
 	if err := m.each(f.add); err != nil {

@@ -284,3 +284,52 @@ func TestReadFilesRunsTheBreakerInTimeOrderAcrossShards(t *testing.T) {
 	g.Expect(first.Start.Sub(t0)).To(BeNumerically("~", 10*time.Second, time.Second))
 	g.Expect(first.Failures).To(Equal(100))
 }
+
+// With Replay, the streams' recorded runs decide the replay: the first
+// stream's rules, every stream's accounts, the shards' target rates summed;
+// streams that record nothing get the caller's configuration.
+func TestReadStreamsReplaysTheRecordedRun(t *testing.T) {
+	g := NewWithT(t)
+	dir := t.TempDir()
+	rule := simulator.MarkFailRule{Window: 10 * time.Second, MinFailures: 20, MinRatio: 0.5, Block: time.Minute}
+	record := func(name, attack, appid string, rate float64) string {
+		ri := simulator.RunInfo{MarkFail: rule, Alarm: simulator.AlarmRule{Window: time.Minute, Threshold: 5},
+			Retries: 1, Accounts: []simulator.AccountInfo{{AppID: appid, Nickname: "Nick " + appid}}, TargetRate: rate}
+		p := filepath.Join(dir, name)
+		f, err := os.Create(p)
+		g.Expect(err).NotTo(HaveOccurred())
+		defer f.Close()
+		e := encoders["gob"](f)
+		for i, o := range failingRun(t0, rate, 100) {
+			o.Account = appid
+			r := simulator.ResultOf(&o, attack, "http://127.0.0.1:8080/wx", uint64(i))
+			if i == 0 {
+				ri.Record(&r)
+			}
+			g.Expect(e.Encode(&r)).To(Succeed())
+		}
+		return p
+	}
+	a, b := record("a.bin", "shard-0", "wxaaaaaaaaaaaaaaaa", 40), record("b.bin", "shard-1", "wxbbbbbbbbbbbbbbbb", 60)
+	var got simulator.RunInfo
+	replay := Replay(func(rec simulator.RunInfo, found bool) simulator.AggregatorConfig {
+		g.Expect(found).To(BeTrue())
+		got = rec
+		return rec.Config()
+	})
+	m, err := ReadFiles([]string{a, b}, simulator.AggregatorConfig{}, replay)
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(got.MarkFail).To(Equal(rule))
+	g.Expect(got.TargetRate).To(Equal(100.0))
+	g.Expect(got.Accounts).To(HaveLen(2))
+	g.Expect(m.Summary.Rate.Target).To(Equal(100.0))
+	g.Expect(m.Summary.Assumption.MarkFail).To(Equal(rule.String()))
+	g.Expect(m.Summary.Assumption.AlarmThreshold).To(Equal(5))
+
+	plain := writeResults(t, dir, "plain.bin", "gob", "plain", okRun(t0, 10, 10))
+	_, err = ReadFiles([]string{plain}, simulator.AggregatorConfig{}, Replay(func(_ simulator.RunInfo, found bool) simulator.AggregatorConfig {
+		g.Expect(found).To(BeFalse(), "a stream without a record")
+		return simulator.AggregatorConfig{}
+	}))
+	g.Expect(err).NotTo(HaveOccurred())
+}

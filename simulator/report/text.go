@@ -166,9 +166,13 @@ func assumptionsLine(a simulator.Assumptions) string {
 	if a == (simulator.Assumptions{}) {
 		return "not recorded"
 	}
-	return fmt.Sprintf("connect %s, response %s, retries %d, MarkFail: %s, alarm threshold %d",
+	conns := "a new connection per push"
+	if a.KeepAlive {
+		conns = "connections kept alive"
+	}
+	return fmt.Sprintf("connect %s, response %s, retries %d, MarkFail: %s, alarm threshold %d per %s, %s",
 		cmp.Or(a.ConnectTimeout, "?"), cmp.Or(a.ResponseTimeout, "?"), a.Retries,
-		cmp.Or(a.MarkFail, "?"), a.AlarmThreshold)
+		cmp.Or(a.MarkFail, "?"), a.AlarmThreshold, cmp.Or(a.AlarmWindow, "?"), conns)
 }
 
 // errWriter keeps the first write error, so sections need not check each

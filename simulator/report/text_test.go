@@ -37,7 +37,7 @@ func TestWriteTextShowsEverySection(t *testing.T) {
 		`^  Number of times: 100 times in 60 seconds$`,
 		`^  ✗ p99 < 1s +  = 5s$`,
 		`^  ✓ dns_failure_ratio < 0\.001 += 0$`,
-		`^Assumptions: connect 3s, response 5s, retries 2, MarkFail: 100 failures and 50% of deliveries in 60s, block 60s, alarm threshold 30$`,
+		`^Assumptions: connect 3s, response 5s, retries 2, MarkFail: 100 failures and 50% of deliveries in 60s, block 60s, alarm threshold 30 per 5m, a new connection per push$`,
 	} {
 		g.Expect(out).To(MatchRegexp(`(?m)`+line), "missing line %s", line)
 	}

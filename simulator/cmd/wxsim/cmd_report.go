@@ -30,8 +30,10 @@ func (a *app) reportCommand() *cobra.Command {
 encoding: gob, JSON or CSV; plain vegeta result files are read too, their
 outcome guessed from the status code). Several files are merged in time
 order, the MarkFail breaker and alarm windows replayed over them with the
-rules given, and the achieved rate computed per shard window, then summed.
-'-' reads standard input.`,
+rules the run recorded in its stream (any rule flag given here replaces
+the recorded value; streams that record none, such as plain vegeta
+results, use the flags' values), and the achieved rate computed per shard
+window, then summed. '-' reads standard input.`,
 		Args: func(c *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return usageErr("report needs at least one result file (or - for standard input)")
@@ -60,7 +62,21 @@ rules given, and the achieved rate computed per shard window, then summed.
 			}
 			cfg := simulator.AggregatorConfig{MarkFail: mf, Alarm: al, Retries: rules.retries,
 				Limits: simulator.Limits{ConnectTimeout: tf.connectTimeout, ResponseTimeout: tf.responseTimeout}}
-			m, err := a.readStreams(args, cfg, bs)
+			replay := func(rec simulator.RunInfo, found bool) simulator.AggregatorConfig {
+				if !found {
+					return cfg
+				}
+				r := rec.Config()
+				r.MarkFail, r.Alarm, r.Retries = rules.overRecorded(c.Flags(), rec)
+				if c.Flags().Changed("connect-timeout") {
+					r.Limits.ConnectTimeout = tf.connectTimeout
+				}
+				if c.Flags().Changed("response-timeout") {
+					r.Limits.ResponseTimeout = tf.responseTimeout
+				}
+				return r
+			}
+			m, err := a.readStreams(args, bs, report.Replay(replay))
 			if err != nil {
 				return asUsage(err)
 			}
@@ -106,13 +122,13 @@ rules given, and the achieved rate computed per shard window, then summed.
 	fs.StringVar(&title, "title", "wxsim report", "the HTML page's title")
 	fs.StringArrayVar(&thresholds, "threshold", nil, "a pass/fail threshold (repeatable); exit 1 when one fails")
 	rules.register(fs)
-	fs.DurationVar(&tf.connectTimeout, "connect-timeout", simulator.DefaultLimits().ConnectTimeout, "the connect timeout the run used (for alarm wording)")
-	fs.DurationVar(&tf.responseTimeout, "response-timeout", simulator.DefaultLimits().ResponseTimeout, "the response timeout the run used (for alarm wording)")
+	fs.DurationVar(&tf.connectTimeout, "connect-timeout", simulator.DefaultLimits().ConnectTimeout, "the connect timeout the run used, for alarm wording (default: as recorded in the stream)")
+	fs.DurationVar(&tf.responseTimeout, "response-timeout", simulator.DefaultLimits().ResponseTimeout, "the response timeout the run used, for alarm wording (default: as recorded in the stream)")
 	return c
 }
 
 // readStreams reads the named files, "-" being standard input.
-func (a *app) readStreams(paths []string, cfg simulator.AggregatorConfig, bs vegeta.Buckets) (*report.Merged, error) {
+func (a *app) readStreams(paths []string, bs vegeta.Buckets, replay report.Option) (*report.Merged, error) {
 	var streams []report.Stream
 	for _, p := range paths {
 		if p == "-" {
@@ -126,5 +142,5 @@ func (a *app) readStreams(paths []string, cfg simulator.AggregatorConfig, bs veg
 		defer fh.Close()
 		streams = append(streams, report.Stream{Name: p, R: fh})
 	}
-	return report.ReadStreams(streams, cfg, report.Buckets(bs))
+	return report.ReadStreams(streams, simulator.AggregatorConfig{}, report.Buckets(bs), replay)
 }

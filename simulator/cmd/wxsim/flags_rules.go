@@ -47,8 +47,32 @@ func (f *ruleFlags) rules() (simulator.MarkFailRule, simulator.AlarmRule, error)
 	return mf, al, nil
 }
 
+// overRecorded returns the rules a result stream recorded of its run, with
+// each rule flag the command line set in its place: a report replays the
+// run as it was made unless told otherwise.
+func (f *ruleFlags) overRecorded(fs *pflag.FlagSet, rec simulator.RunInfo) (simulator.MarkFailRule, simulator.AlarmRule, int) {
+	mf, al, retries := rec.MarkFail, rec.Alarm, rec.Retries
+	set := func(name string, apply func()) {
+		if fs.Changed(name) {
+			apply()
+		}
+	}
+	set("retries", func() { retries = f.retries })
+	set("markfail-window", func() { mf.Window = f.mfWindow })
+	set("markfail-failures", func() { mf.MinFailures = f.mfFailures })
+	set("markfail-ratio", func() { mf.MinRatio = f.mfRatio })
+	set("markfail-block", func() { mf.Block = f.mfBlock })
+	set("alarm-window", func() { al.Window = f.alarmWindow })
+	set("alarm-threshold", func() { al.Threshold = f.alarmThreshold })
+	return mf, al, retries
+}
+
 // assumptionsLine is printed with every run.
 func assumptionsLine(a simulator.Assumptions) string {
-	return fmt.Sprintf("assumptions: connect timeout %s, response timeout %s, retries %d, MarkFail %s, alarm threshold %d per window",
-		a.ConnectTimeout, a.ResponseTimeout, a.Retries, a.MarkFail, a.AlarmThreshold)
+	conns := "a new connection per push (WeChat's way)"
+	if a.KeepAlive {
+		conns = "connections kept alive (--keepalive)"
+	}
+	return fmt.Sprintf("assumptions: connect timeout %s, response timeout %s, retries %d, MarkFail %s, alarm threshold %d per %s, %s",
+		a.ConnectTimeout, a.ResponseTimeout, a.Retries, a.MarkFail, a.AlarmThreshold, a.AlarmWindow, conns)
 }
