@@ -1,11 +1,11 @@
 package main
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -20,6 +20,8 @@ type apiFlags struct {
 	allowIPs, callbackIPs, apiIPs      []string
 	dailyQuota                         int
 	tokenTTL, overlap                  time.Duration
+
+	fromVar map[string]string // flag name → the WXSIM_* variable its value came from
 }
 
 // apiCommand serves a mock of WeChat's server API, for developers to point
@@ -77,8 +79,37 @@ func (f *apiFlags) fromEnv(fs *pflag.FlagSet) {
 		}
 		if s, ok := os.LookupEnv(v.env); ok {
 			*v.dst = s
+			if f.fromVar == nil {
+				f.fromVar = map[string]string{}
+			}
+			f.fromVar[name] = v.env
 		}
 	}
+}
+
+// source names where the value of flag name came from: its WXSIM_*
+// variable, or else the flag itself.
+func (f *apiFlags) source(name string) string {
+	if env, ok := f.fromVar[name]; ok {
+		return env
+	}
+	return "--" + name
+}
+
+// checkIdentity checks the values that may come from WXSIM_* variables,
+// so that their errors name the variable rather than api.New's field.
+func (f *apiFlags) checkIdentity() error {
+	if strings.TrimSpace(f.appid) == "" {
+		return usageErr("%s is empty: want the account's appid (wx…)", f.source("appid"))
+	}
+	if f.callbackURL == "" {
+		return nil
+	}
+	u, err := url.Parse(f.callbackURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" {
+		return usageErr("%s %q: want an http:// or https:// URL with a host", f.source("callback-url"), f.callbackURL)
+	}
+	return nil
 }
 
 // config validates the flags into an api.Config; its errors name the
@@ -87,6 +118,9 @@ func (f *apiFlags) config(fs *pflag.FlagSet) (api.Config, error) {
 	f.fromEnv(fs)
 	if f.secret == "" {
 		return api.Config{}, usageErr("--app-secret (or WXSIM_APP_SECRET) is required: the AppSecret your SDK sends to /cgi-bin/token")
+	}
+	if err := f.checkIdentity(); err != nil {
+		return api.Config{}, err
 	}
 	if f.dailyQuota < 1 {
 		return api.Config{}, usageErr("--daily-quota %d: want at least 1", f.dailyQuota)
@@ -132,12 +166,5 @@ func (a *app) serveAPI(c *cobra.Command, f *apiFlags) error {
 	}
 	fmt.Fprintf(a.stdout, "wxsim api (appid %s, daily quota %d, %s) listening on http://%s/ (stats: http://%s%s)\n",
 		f.appid, f.dailyQuota, whitelist, ln.Addr(), ln.Addr(), api.StatsPath)
-	err = api.Serve(c.Context(), ln, s)
-	if c.Context().Err() != nil {
-		return nil // stopped by Ctrl-C or SIGTERM: a normal end for a server
-	}
-	if err != nil && !errors.Is(err, context.Canceled) {
-		return err
-	}
-	return nil
+	return a.serverEnd(c.Context(), api.Serve(c.Context(), ln, s))
 }

@@ -114,6 +114,9 @@ func (f *attackFlags) plan(c *cobra.Command, a *app) (simulator.Plan, []io.Close
 	if err != nil {
 		return p, nil, usageErr("--mix: %v", err)
 	}
+	if err := checkFollowers(f.followers); err != nil {
+		return p, nil, err
+	}
 	pacer, err := f.pacer()
 	if err != nil {
 		return p, nil, err
@@ -140,9 +143,15 @@ func (f *attackFlags) plan(c *cobra.Command, a *app) (simulator.Plan, []io.Close
 }
 
 // outputs adds what a run reports to: the alarm sinks, the result stream
-// and the progress display, opening the files they need.
+// and the progress display, opening the files they need. The webhook is
+// checked first, before any file is created.
 func (f *attackFlags) outputs(a *app, p simulator.Plan) (simulator.Plan, []io.Closer, error) {
 	var closers []io.Closer
+	if f.webhook != "" {
+		if err := checkWebhook(f.webhook); err != nil {
+			return p, nil, err
+		}
+	}
 	if !f.json {
 		p.Sinks = append(p.Sinks, simulator.NewConsoleSink(a.stderr, f.alarmLang))
 	}
@@ -206,7 +215,7 @@ func (a *app) runPlan(c *cobra.Command, p simulator.Plan, f *attackFlags) error 
 		if werr := report.WriteJSON(a.stdout, s); werr != nil {
 			return werr
 		}
-	} else if werr := report.WriteText(a.stdout, s); werr != nil {
+	} else if werr := report.WriteText(a.stdout, s, report.Lang(f.alarmLang)); werr != nil {
 		return werr
 	}
 	switch {

@@ -36,6 +36,7 @@ type capacityFlags struct {
 	output       string
 	html         string
 	json         bool
+	htmlFile     *os.File // --html, created before the first step
 }
 
 func (f *capacityFlags) register(c *cobra.Command) {
@@ -115,17 +116,36 @@ func (f *capacityFlags) config(c *cobra.Command) (capacity.Config, []io.Closer, 
 		return cfg, nil, usageErr("--step-duration %s, --pause %s, --max-growth %s: the step must last above 0, the others be 0 or more",
 			f.stepDuration, f.pause, f.maxGrowth)
 	}
+	closers, err := f.openFiles(&p)
+	if err != nil {
+		return cfg, closers, err
+	}
+	return capacity.Config{Plan: p, Rates: rates, StepDuration: f.stepDuration, Pause: f.pause,
+		Thresholds: ts, MaxWorkers: f.maxWorkers, MaxGrowth: f.maxGrowth}, closers, nil
+}
+
+// openFiles creates the --output and --html files before the first step,
+// so a path that cannot be written fails at once rather than after the
+// whole search; the HTML report is written into its file at the end.
+func (f *capacityFlags) openFiles(p *simulator.Plan) ([]io.Closer, error) {
 	var closers []io.Closer
 	if f.output != "" {
 		enc, closer, err := openOutput(f.output)
 		if err != nil {
-			return cfg, nil, usageErr("--output: %v", err)
+			return closers, usageErr("--output: %v", err)
 		}
 		closers = append(closers, closer)
 		p.Output = enc
 	}
-	return capacity.Config{Plan: p, Rates: rates, StepDuration: f.stepDuration, Pause: f.pause,
-		Thresholds: ts, MaxWorkers: f.maxWorkers, MaxGrowth: f.maxGrowth}, closers, nil
+	if f.html != "" {
+		fh, err := os.Create(f.html)
+		if err != nil {
+			return closers, usageErr("--html: %v", err)
+		}
+		closers = append(closers, fh)
+		f.htmlFile = fh
+	}
+	return closers, nil
 }
 
 // plan builds what every step shares: account, endpoint, transport, rules.
@@ -146,6 +166,9 @@ func (f *capacityFlags) plan(c *cobra.Command) (simulator.Plan, error) {
 	mix, err := simulator.ParseMix(f.mix)
 	if err != nil {
 		return p, usageErr("--mix: %v", err)
+	}
+	if err := checkFollowers(f.followers); err != nil {
+		return p, err
 	}
 	return simulator.Plan{Name: f.name, URL: u, Account: account, Mix: mix,
 		Followers: simulator.NewFollowers(0, f.followers, 0), MsgBase: uint64(time.Now().Unix()) << 20,
@@ -204,6 +227,9 @@ func (a *app) runCapacity(c *cobra.Command, cfg capacity.Config, f *capacityFlag
 	cfg.OnStep = func(st capacity.Step) { _ = capacity.WriteStep(table, st) }
 	r, err := capacity.Run(c.Context(), cfg)
 	if r == nil {
+		if f.htmlFile != nil {
+			_ = os.Remove(f.html) // nothing was measured: leave no empty report behind
+		}
 		return asUsage(err)
 	}
 	_ = capacity.WriteKnee(table, r)
@@ -228,16 +254,14 @@ func (a *app) capacityReports(r *capacity.Result, cfg capacity.Config, f *capaci
 			return err
 		}
 	}
-	if f.html == "" {
+	if f.htmlFile == nil {
 		return nil
 	}
-	fh, err := os.Create(f.html)
-	if err != nil {
-		return usageErr("--html: %v", err)
-	}
 	title := fmt.Sprintf("wxsim capacity %s: %s", cfg.Plan.URL, capacity.KneeLine(r))
-	werr := capacity.WriteHTML(fh, r, title)
-	return errors.Join(werr, fh.Close())
+	if err := capacity.WriteHTML(f.htmlFile, r, title); err != nil {
+		return fmt.Errorf("--html %s: %w", f.html, err)
+	}
+	return nil // closeAll closes the file and reports a failed close
 }
 
 // thresholdList joins threshold expressions for the run header.

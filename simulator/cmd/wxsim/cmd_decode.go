@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -47,6 +48,9 @@ WXBizMsgCrypt error code (e.g. -40001) and exit 1.`,
 			body, err := io.ReadAll(io.LimitReader(a.stdin, 4<<20))
 			if err != nil {
 				return usageErr("standard input: %v", err)
+			}
+			if len(bytes.TrimSpace(body)) == 0 {
+				return usageErr("decode: nothing on standard input: pipe the captured push or reply body in")
 			}
 			return a.decode(acct.url, body, codec)
 		},

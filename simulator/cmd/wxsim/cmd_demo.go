@@ -85,7 +85,7 @@ func (a *app) demoPhase(ctx context.Context, ph demoPhase, lang string) error {
 	fmt.Fprintf(a.stdout, "endpoint %s (behaviour %s)\n%s\n\n", p.URL, b, assumptionsLine(p.Assumptions()))
 	s, err := simulator.Run(ctx, p)
 	if s != nil {
-		if werr := report.WriteText(a.stdout, s); werr != nil {
+		if werr := report.WriteText(a.stdout, s, report.Lang(lang)); werr != nil {
 			return werr
 		}
 		st := e.Stats()

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -62,14 +60,7 @@ token per message, norefresh never refetches it, dropasync sends nothing.`,
 				viaAPI = ", API " + u.Redacted() // never the secret
 			}
 			fmt.Fprintf(a.stdout, "wxsim endpoint (%s, behaviour %s%s) listening on http://%s/\n", describe(account), b, viaAPI, ln.Addr())
-			err = endpoint.Serve(c.Context(), ln, e)
-			if c.Context().Err() != nil {
-				return nil // stopped by Ctrl-C or SIGTERM: a normal end for a server
-			}
-			if err != nil && !errors.Is(err, context.Canceled) {
-				return err
-			}
-			return nil
+			return a.serverEnd(c.Context(), endpoint.Serve(c.Context(), ln, e))
 		},
 	}
 	acct.register(c.Flags(), false)

@@ -106,6 +106,6 @@ func TestEndpointAsyncEchoesThroughTheAPI(t *testing.T) {
 	g.Expect(m.Content).To(Equal("hello async"))
 
 	cancel()
-	g.Eventually(done).WithTimeout(5 * time.Second).Should(Receive(Equal(exitOK)))
+	g.Eventually(done).WithTimeout(5 * time.Second).Should(Receive(Equal(exitInterrupted)))
 	g.Expect(stdout.String() + stderr.String()).NotTo(ContainSubstring(appSecret))
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/wxsim/wxsim/simulator"
 	"github.com/wxsim/wxsim/simulator/wechat"
@@ -34,6 +35,9 @@ func (a *app) pushCommand() *cobra.Command {
 			if err != nil {
 				return usageErr("--kind: %v", err)
 			}
+			if err := checkKindFlags(c.Flags(), k); err != nil {
+				return err
+			}
 			cfg, err := tf.config()
 			if err != nil {
 				return err
@@ -59,6 +63,33 @@ func (a *app) pushCommand() *cobra.Command {
 	c.Flags().StringVar(&eventKey, "event-key", "", "the EventKey of click, view, scan and subscribe_qr")
 	c.Flags().StringVar(&openid, "openid", "oWxsimDemoFollower0000000001", "the follower's openid (FromUserName)")
 	return c
+}
+
+// checkKindFlags refuses --content and --event-key for a kind that does
+// not carry them: the push would go out without the value, and the user
+// would believe the endpoint was sent it.
+func checkKindFlags(fs *pflag.FlagSet, k *wechat.Kind) error {
+	content, eventKey := kindCarries(k)
+	if fs.Changed("content") && !content {
+		return usageErr("--content: a %s push has no Content (only %s pushes do)", k.Name, carrying(true))
+	}
+	if fs.Changed("event-key") && !eventKey {
+		return usageErr("--event-key: a %s push has no EventKey to set (only %s pushes do)", k.Name, carrying(false))
+	}
+	return nil
+}
+
+// carrying lists the kinds that carry a Content (content) or a settable
+// EventKey, for checkKindFlags' messages.
+func carrying(content bool) string {
+	var names []string
+	for _, k := range wechat.Kinds() {
+		c, e := kindCarries(k)
+		if (content && c) || (!content && e) {
+			names = append(names, k.Name)
+		}
+	}
+	return strings.Join(names, ", ")
 }
 
 // newPush fills a push of kind k as WeChat would send it now.

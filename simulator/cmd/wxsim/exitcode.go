@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 )
@@ -59,4 +60,19 @@ func codeOf(err error) int {
 		return ee.code
 	}
 	return exitUsage
+}
+
+// serverEnd maps how a server command's Serve ended to the command's
+// result. Ctrl-C or SIGTERM is how a server is meant to stop, but the
+// contract is the same for every command: exit 130 once it has shut down,
+// so that scripts tell an interrupted run from a finished one. A shutdown
+// that did not finish cleanly is still reported on the way out.
+func (a *app) serverEnd(ctx context.Context, err error) error {
+	if ctx.Err() == nil {
+		return err // serving stopped on its own: that is an error
+	}
+	if err != nil && !errors.Is(err, context.Canceled) {
+		fmt.Fprintln(a.stderr, "wxsim: shutting down:", err)
+	}
+	return errInterrupted
 }

@@ -23,6 +23,8 @@ const (
 // shares; each can also come from a WXSIM_* environment variable.
 type accountFlags struct {
 	url, token, aesKey, appid, mode, nickname, originalID string
+
+	fromVar map[string]string // flag name → the WXSIM_* variable its value came from
 }
 
 func (f *accountFlags) register(fs *pflag.FlagSet, withURL bool) {
@@ -37,7 +39,8 @@ func (f *accountFlags) register(fs *pflag.FlagSet, withURL bool) {
 	fs.StringVar(&f.originalID, "original-id", defaultOriginalID, "the account's original id (gh_…), the pushes' ToUserName")
 }
 
-// fromEnv fills what the command line left unset from WXSIM_* variables.
+// fromEnv fills what the command line left unset from WXSIM_* variables,
+// and remembers which, so that errors name where a bad value was written.
 func (f *accountFlags) fromEnv(fs *pflag.FlagSet) {
 	for name, dst := range map[string]*string{
 		"url": &f.url, "token": &f.token, "aes-key": &f.aesKey, "appid": &f.appid, "mode": &f.mode,
@@ -46,10 +49,48 @@ func (f *accountFlags) fromEnv(fs *pflag.FlagSet) {
 		if fl == nil || fl.Changed {
 			continue
 		}
-		if v, ok := os.LookupEnv("WXSIM_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))); ok {
+		env := "WXSIM_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
+		if v, ok := os.LookupEnv(env); ok {
 			*dst = v
+			if f.fromVar == nil {
+				f.fromVar = map[string]string{}
+			}
+			f.fromVar[name] = env
 		}
 	}
+}
+
+// source names where the value of flag name came from: its WXSIM_*
+// variable, or else the flag itself.
+func (f *accountFlags) source(name string) string {
+	if env, ok := f.fromVar[name]; ok {
+		return env
+	}
+	return "--" + name
+}
+
+// accountFieldFlags maps the fields wechat.Account.Validate names to the
+// flags that set them.
+var accountFieldFlags = map[string]string{
+	"AppID": "appid", "OriginalID": "original-id", "Token": "token", "EncodingAESKey": "aes-key",
+}
+
+// validateAccount runs Validate and prefixes its error with where the
+// field it names was set (e.g. "WXSIM_AES_KEY: invalid account:
+// EncodingAESKey: …"). Validate's messages never quote the Token or the
+// key.
+func (f *accountFlags) validateAccount(a wechat.Account) error {
+	err := a.Validate()
+	if err == nil {
+		return nil
+	}
+	rest := strings.TrimPrefix(err.Error(), wechat.ErrInvalidAccount.Error()+": ")
+	for field, flag := range accountFieldFlags {
+		if strings.HasPrefix(rest, field+" ") || strings.HasPrefix(rest, field+":") {
+			return usageErr("%s: %w", f.source(flag), err)
+		}
+	}
+	return asUsage(err)
 }
 
 // account validates the flags into an Account.
@@ -61,7 +102,7 @@ func (f *accountFlags) account(fs *pflag.FlagSet) (wechat.Account, error) {
 	case f.mode != "":
 		m, err := wechat.ParseMode(f.mode)
 		if err != nil {
-			return a, usageErr("--mode: %v", err)
+			return a, usageErr("%s %q: want plain, compat or safe", f.source("mode"), f.mode)
 		}
 		a.Mode = m
 	case f.aesKey != "":
@@ -71,10 +112,10 @@ func (f *accountFlags) account(fs *pflag.FlagSet) (wechat.Account, error) {
 		return a, usageErr("--token (or WXSIM_TOKEN) is required: the Token set on the WeChat platform's server configuration page")
 	}
 	if a.Mode.Encrypted() && f.aesKey == "" {
-		return a, usageErr("--mode %s needs --aes-key (or WXSIM_AES_KEY)", a.Mode)
+		return a, usageErr("%s %s needs --aes-key (or WXSIM_AES_KEY)", f.source("mode"), a.Mode)
 	}
-	if err := a.Validate(); err != nil {
-		return a, asUsage(err)
+	if err := f.validateAccount(a); err != nil {
+		return a, err
 	}
 	return a, nil
 }
@@ -97,10 +138,10 @@ func (f *accountFlags) endpointURL() (string, error) {
 	}
 	u, err := url.Parse(f.url)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", usageErr("--url %q: want an http:// or https:// URL with a host", f.url)
+		return "", usageErr("%s %q: want an http:// or https:// URL with a host", f.source("url"), f.url)
 	}
 	if u.RawQuery != "" {
-		return "", usageErr("--url %q: give the callback URL without a query; wxsim adds WeChat's parameters", f.url)
+		return "", usageErr("%s %q: give the callback URL without a query; wxsim adds WeChat's parameters", f.source("url"), f.url)
 	}
 	return f.url, nil
 }

@@ -160,7 +160,7 @@ func (f *attackFlags) overrideIdentity(given func(string) bool, a *wechat.Accoun
 	if given("mode") {
 		m, err := wechat.ParseMode(f.acct.mode)
 		if err != nil {
-			return usageErr("--mode: %v", err)
+			return usageErr("--mode %q: want plain, compat or safe", f.acct.mode)
 		}
 		a.Mode = m
 	}
@@ -197,6 +197,9 @@ func (f *attackFlags) overrideTraffic(given func(string) bool, s *scenario.Scena
 		}
 	}
 	if given("followers") {
+		if err := checkFollowers(f.followers); err != nil {
+			return err
+		}
 		for i := range s.Accounts {
 			s.Accounts[i].Followers = f.followers
 		}
