@@ -27,7 +27,7 @@ unit:
 
 ## knee: the capacity knee tests without the race detector, whose CPU cost puts the 1200/s knee beyond 2 cores
 knee:
-	$(GO) test -count=1 -run '^TestKnee$$' ./simulator/capacity
+	$(GO) test -count=1 -run '^TestKnee(Ramp)?$$' ./simulator/capacity
 
 ## fuzz: run each fuzz target briefly ($(FUZZTIME) each)
 fuzz:

@@ -21,11 +21,18 @@ type Config struct {
 	// every step's results; Progress is not used.
 	Plan simulator.Plan
 
-	Rates        []float64     // the ladder, ascending (see Ladder)
-	StepDuration time.Duration // how long each step pushes
-	Pause        time.Duration // quiet time between steps
-	Thresholds   []simulator.Threshold
-	MaxWorkers   uint64 // a fixed worker cap; 0: per step, from the rate and the latency budget
+	Rates        []float64     // the ladder, ascending (see Ladder); a ramp's ends are the first and the last
+	StepDuration time.Duration // how long each step pushes (steps only)
+	Pause        time.Duration // quiet time between steps (steps only)
+
+	// Ramp, when above 0, replaces the ladder with one run whose rate
+	// climbs linearly from the first rate to the last over Ramp, judged
+	// in windows of Window (DefaultWindow when 0), each as a step.
+	Ramp   time.Duration
+	Window time.Duration
+
+	Thresholds []simulator.Threshold
+	MaxWorkers uint64 // a fixed worker cap; 0: per step, from the rate and the latency budget
 
 	// MaxGrowth bounds how much the median latency may climb within a
 	// step (from its first third to its last): a queue building up. 0
@@ -33,6 +40,8 @@ type Config struct {
 	MaxGrowth time.Duration
 
 	// OnStep, when not nil, is called after each step, for a live table.
+	// A ramp calls it from the run's outcome goroutine, as each window is
+	// judged: it must be quick, or outcomes queue behind it.
 	OnStep func(Step)
 }
 
@@ -66,6 +75,7 @@ type Step struct {
 	GrowthMS float64   `json:"growth_ms"`
 	firstMS  float64   // the median latency of the first third
 	lastMS   float64   // … and of the last
+	window   bool      // a ramp's window rather than a step
 	Workers  uint64    `json:"max_workers"`
 	CPU      float64   `json:"cpu"` // share of the machine's CPU busy during the step; -1 unknown
 	Verdict  Verdict   `json:"verdict"`
@@ -77,8 +87,19 @@ type Step struct {
 	Summary    *simulator.Summary          `json:"-"`
 }
 
+// Mode is how a search raises the rate.
+type Mode string
+
+// The modes.
+const (
+	ModeSteps Mode = "steps" // a ladder of constant rates, one run each
+	ModeRamp  Mode = "ramp"  // one run, the rate climbing linearly, judged in windows
+)
+
 // Result is a whole search.
 type Result struct {
+	Mode Mode
+	// Steps are the steps run, or a ramp's windows judged, in order.
 	Steps []Step
 	// Knee is the rate of the last step that held, 0 when the first did
 	// not. When Limit is Generator or MaxRate it is a lower bound.
@@ -95,15 +116,19 @@ type Result struct {
 // MaxRate is Result.Limit when every step up to the maximum rate held.
 const MaxRate Verdict = "max_rate"
 
-// Run climbs the ladder until a step does not hold. An error in a step
-// (a plan the engine refuses) ends the search with it; an interrupted
-// context ends it with the steps done so far and simulator.ErrInterrupted.
+// Run climbs the ladder, or the ramp when cfg.Ramp is set, until a step
+// (a window) does not hold. An error in a step (a plan the engine refuses)
+// ends the search with it; an interrupted context ends it with the steps
+// done so far and simulator.ErrInterrupted.
 func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
+	if cfg.Ramp > 0 {
+		return runRamp(ctx, cfg)
+	}
 	all := newCollector(cfg.Plan)
-	res := &Result{KneeStep: -1, Limit: MaxRate}
+	res := &Result{Mode: ModeSteps, KneeStep: -1, Limit: MaxRate}
 	budget := latencyBudget(cfg.Thresholds, cfg.Plan.Transport.ResponseTimeout)
 	for i, rate := range cfg.Rates {
 		if i > 0 && !sleep(ctx, cfg.Pause) {
@@ -137,6 +162,12 @@ func (cfg *Config) validate() error {
 	switch {
 	case len(cfg.Rates) == 0:
 		return errors.New("capacity: no rates to step through")
+	case cfg.Ramp < 0:
+		return fmt.Errorf("capacity: ramp %s: must be 0 (steps) or above", cfg.Ramp)
+	case cfg.Ramp > 0:
+		if err := cfg.validateRamp(); err != nil {
+			return err
+		}
 	case cfg.StepDuration <= 0:
 		return fmt.Errorf("capacity: step duration %s: must be above 0", cfg.StepDuration)
 	case cfg.Pause < 0:
@@ -211,18 +242,28 @@ type collector struct {
 }
 
 func newCollector(p simulator.Plan) *collector {
-	return &collector{agg: simulator.NewAggregator(simulator.AggregatorConfig{
+	return &collector{agg: simulator.NewAggregator(aggregatorConfig(p))}
+}
+
+// aggregatorConfig counts by the plan's rules, without sinks: the engine's
+// own aggregator sends the alarms.
+func aggregatorConfig(p simulator.Plan) simulator.AggregatorConfig {
+	return simulator.AggregatorConfig{
 		MarkFail: p.MarkFail, Alarm: p.Alarm, Retries: p.Retries,
 		Limits:   simulator.Limits{ConnectTimeout: p.Transport.ConnectTimeout, ResponseTimeout: p.Transport.ResponseTimeout},
 		Accounts: []simulator.AccountInfo{{AppID: p.Account.AppID, Nickname: p.Account.Nickname}},
-	})}
+	}
 }
 
-// tee returns the result stream of one step: into the collector and the
-// step's growth meter, then into next when there is one. The engine calls
-// it from one goroutine, and steps run one after another, so neither needs
+// outcomeAdder is what watches a step's outcomes besides the collector: a
+// step's growth meter, a ramp's window judge.
+type outcomeAdder interface{ add(o *simulator.Outcome) }
+
+// tee returns the result stream of one step (or a ramp): into the
+// collector and g, then into next when there is one. The engine calls it
+// from one goroutine, and steps run one after another, so neither needs
 // locking.
-func (c *collector) tee(g *growthMeter, next vegeta.Encoder) vegeta.Encoder {
+func (c *collector) tee(g outcomeAdder, next vegeta.Encoder) vegeta.Encoder {
 	return func(r *vegeta.Result) error {
 		o, _ := simulator.OutcomeOf(r)
 		c.agg.Add(&o)

@@ -27,6 +27,7 @@ const (
 	DefaultStep         = 100  // pushes/s
 	DefaultStepDuration = 10 * time.Second
 	DefaultPause        = time.Second
+	DefaultWindow       = 2 * time.Second // a ramp's windows
 )
 
 // The generator's tolerances: below these it did not offer the rate.
@@ -57,6 +58,18 @@ func Ladder(start, maxRate, step float64) ([]float64, error) {
 		rates[i] = start + float64(i)*step
 	}
 	return rates, nil
+}
+
+// RampEnds returns the rates a ramp climbs between, start and max, as the
+// Rates of a Config: a ramp must climb.
+func RampEnds(start, maxRate float64) ([]float64, error) {
+	switch {
+	case !(start > 0) || math.IsInf(start, 0):
+		return nil, fmt.Errorf("start rate %g: must be above 0", start)
+	case !(maxRate > start) || math.IsInf(maxRate, 0):
+		return nil, fmt.Errorf("max rate %g: must be above the start rate (%g) for a ramp", maxRate, start)
+	}
+	return []float64{start, maxRate}, nil
 }
 
 // StepFor returns the step size that makes a ladder of n rates from start

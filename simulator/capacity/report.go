@@ -43,44 +43,63 @@ func WriteKnee(w io.Writer, r *Result) error {
 
 // KneeLine says what the search found, in one sentence.
 func KneeLine(r *Result) string {
+	unit := "step"
+	if r.Mode == ModeRamp {
+		unit = "window"
+	}
 	last := func() Step { return r.Steps[len(r.Steps)-1] }
 	switch {
+	case len(r.Steps) == 0 && r.Limit == Interrupted && r.Mode == ModeRamp:
+		return "knee: none: interrupted before the first " + unit + " was judged"
 	case len(r.Steps) == 0:
-		return "knee: none: no step ran"
+		return "knee: none: no " + unit + " ran"
 	case r.KneeStep < 0 && r.Limit == Generator:
 		return fmt.Sprintf("knee: none: the generator could not offer even %s/s (%s)", formatRate(last().Rate), last().Why)
 	case r.KneeStep < 0 && r.Limit == Interrupted:
-		return "knee: none: interrupted during the first step"
+		return "knee: none: interrupted during the first " + unit
 	case r.KneeStep < 0:
-		return fmt.Sprintf("knee: none: the first step, %s/s, did not hold: %s", formatRate(last().Rate), last().Why)
+		return fmt.Sprintf("knee: none: the first %s, %s/s, did not hold: %s", unit, formatRate(last().Rate), last().Why)
 	}
 	knee := "knee: " + formatRate(r.Knee) + "/s, the highest rate at which every threshold held"
-	switch r.Limit {
-	case Breached:
+	switch {
+	case r.Limit == Breached:
 		return fmt.Sprintf("%s; at %s/s: %s", knee, formatRate(last().Rate), last().Why)
-	case Generator:
+	case r.Limit == Generator:
 		return fmt.Sprintf("%s; a lower bound: at %s/s %s", knee, formatRate(last().Rate), last().Why)
-	case Interrupted:
+	case r.Limit == Interrupted && r.Mode == ModeRamp:
+		return knee + "; a lower bound: the ramp was interrupted"
+	case r.Limit == Interrupted:
 		return knee + "; a lower bound: interrupted at " + formatRate(last().Rate) + "/s"
+	case r.Mode == ModeRamp:
+		return knee + "; a lower bound: every window of the ramp held"
 	}
 	return knee + "; a lower bound: every step held up to the maximum rate"
 }
 
 // jsonResult is the --json object; keys are stable.
 type jsonResult struct {
+	Mode         Mode     `json:"mode"`
 	Knee         float64  `json:"knee"`
 	Limit        Verdict  `json:"limit"`
 	Conclusion   string   `json:"conclusion"`
-	StepDuration string   `json:"step_duration"`
+	StepDuration string   `json:"step_duration"`  // a ramp's: its windows'
+	Ramp         string   `json:"ramp,omitempty"` // a ramp's length
+	From         float64  `json:"from,omitempty"` // a ramp's first rate …
+	To           float64  `json:"to,omitempty"`   // … and its last
 	Thresholds   []string `json:"thresholds"`
 	Steps        []Step   `json:"steps"`
 }
 
-// WriteJSON writes the result as one JSON object: knee (the rate, 0 for
-// none), limit (breached, generator, interrupted or max_rate), the steps.
+// WriteJSON writes the result as one JSON object: mode (steps or ramp),
+// knee (the rate, 0 for none), limit (breached, generator, interrupted or
+// max_rate), the steps (a ramp's windows).
 func WriteJSON(w io.Writer, r *Result, cfg Config) error {
-	out := jsonResult{Knee: r.Knee, Limit: r.Limit, Conclusion: KneeLine(r),
+	out := jsonResult{Mode: r.Mode, Knee: r.Knee, Limit: r.Limit, Conclusion: KneeLine(r),
 		StepDuration: cfg.StepDuration.String(), Thresholds: []string{}, Steps: r.Steps}
+	if r.Mode == ModeRamp {
+		out.StepDuration, out.Ramp = cfg.window().String(), cfg.Ramp.String()
+		out.From, out.To = cfg.Rates[0], cfg.Rates[len(cfg.Rates)-1]
+	}
 	for _, t := range cfg.Thresholds {
 		out.Thresholds = append(out.Thresholds, t.Expr)
 	}
@@ -98,13 +117,21 @@ func WriteJSON(w io.Writer, r *Result, cfg Config) error {
 
 // WriteHTML writes the whole search as wxsim's HTML report: latency and
 // outcomes over time across every step, each step's start marked with its
-// rate and the knee marked where its step began.
+// rate and the knee marked where its step began. A ramp's windows are too
+// many to mark each: its start, the knee's window and the window that
+// ended it are marked.
 func WriteHTML(w io.Writer, r *Result, title string) error {
 	var ms []report.Marker
 	for i, st := range r.Steps {
 		label := formatRate(st.Rate) + "/s"
-		if i == r.KneeStep {
+		switch {
+		case i == r.KneeStep:
 			label = "knee " + label
+		case r.Mode != ModeRamp, i == 0:
+		case st.Verdict != Held:
+			label = string(st.Verdict) + " " + label
+		default:
+			continue
 		}
 		ms = append(ms, report.Marker{Time: st.Start, Label: label})
 	}

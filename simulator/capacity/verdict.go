@@ -50,8 +50,12 @@ func judge(st *Step, maxGrowth time.Duration) {
 	}
 	if growth := time.Duration(st.GrowthMS * float64(time.Millisecond)); maxGrowth > 0 && growth > maxGrowth {
 		// Lateness grows latency too, so this is a latency test.
-		failed = append(failed, fmt.Sprintf("latency grew within the step, p50 %s → %s (more than %s): a queue is building up",
-			formatMS(st.firstMS), formatMS(st.lastMS), maxGrowth))
+		span := "step"
+		if st.window {
+			span = "window"
+		}
+		failed = append(failed, fmt.Sprintf("latency grew within the %s, p50 %s → %s (more than %s): a queue is building up",
+			span, formatMS(st.firstMS), formatMS(st.lastMS), maxGrowth))
 	}
 	switch {
 	case behind && !endpointFault:

@@ -72,7 +72,21 @@ func TestKneeLine(t *testing.T) {
 		{Result{Steps: []Step{{Rate: 100, Verdict: Generator, Why: "the generator could not offer the rate: sent 5 of 100 pushes"}}, KneeStep: -1, Limit: Generator},
 			"knee: none: the generator could not offer even 100/s (the generator could not offer the rate: sent 5 of 100 pushes)"},
 		{Result{KneeStep: -1, Limit: Interrupted}, "knee: none: no step ran"},
+		{Result{Mode: ModeRamp, Steps: []Step{held}, Knee: 300, KneeStep: 0, Limit: MaxRate},
+			"knee: 300/s, the highest rate at which every threshold held; a lower bound: every window of the ramp held"},
+		{Result{Mode: ModeRamp, Steps: []Step{held}, Knee: 300, KneeStep: 0, Limit: Interrupted},
+			"knee: 300/s, the highest rate at which every threshold held; a lower bound: the ramp was interrupted"},
+		{Result{Mode: ModeRamp, Steps: []Step{{Rate: 100, Verdict: Breached, Why: "markfail == 0 (1)"}}, KneeStep: -1, Limit: Breached},
+			"knee: none: the first window, 100/s, did not hold: markfail == 0 (1)"},
+		{Result{Mode: ModeRamp, KneeStep: -1, Limit: Interrupted}, "knee: none: interrupted before the first window was judged"},
 	} {
 		NewWithT(t).Expect(KneeLine(&tc.r)).To(Equal(tc.want))
 	}
+}
+
+// TestJudgeWindow: a ramp's window is judged as a step, and named so.
+func TestJudgeWindow(t *testing.T) {
+	st := Step{Rate: 300, Expected: 300, Pushes: 300, GrowthMS: 80, firstMS: 10, lastMS: 90, window: true}
+	judge(&st, DefaultMaxGrowth)
+	NewWithT(t).Expect(st.Why).To(Equal("latency grew within the window, p50 10ms → 90ms (more than 50ms): a queue is building up"))
 }
