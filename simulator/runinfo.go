@@ -52,6 +52,10 @@ func (ri RunInfo) Record(r *vegeta.Result) {
 	r.Headers[hdrRun] = []string{string(b)}
 }
 
+// DropRunInfo removes the run record from r, for a writer that joins several
+// runs into one stream and records the whole once.
+func DropRunInfo(r *vegeta.Result) { delete(r.Headers, hdrRun) }
+
 // RunInfoOf returns the run record a result carries, if it is the first
 // result of a stream wxsim wrote; ok is false otherwise (a later result,
 // or a plain vegeta result).

@@ -236,9 +236,10 @@ func sleep(ctx context.Context, d time.Duration) bool {
 // collector folds every step's results into one aggregator for the HTML
 // report's series, passing them on to the caller's result stream too.
 type collector struct {
-	agg  *simulator.Aggregator
-	end  time.Time
-	seen bool
+	agg      *simulator.Aggregator
+	end      time.Time
+	seen     bool
+	recorded bool // the stream's run record is written
 }
 
 func newCollector(p simulator.Plan) *collector {
@@ -272,10 +273,29 @@ func (c *collector) tee(g outcomeAdder, next vegeta.Encoder) vegeta.Encoder {
 			c.end, c.seen = e, true
 		}
 		if next != nil {
+			c.recordOnce(r)
 			return next(r)
 		}
 		return nil
 	}
+}
+
+// recordOnce keeps one run record in the search's stream, on its first
+// result: each step's run records itself, and a reader takes a stream's
+// first record for the whole, which would make the first step's rate the
+// target. A search has no single target rate: the record says 0.
+func (c *collector) recordOnce(r *vegeta.Result) {
+	ri, ok := simulator.RunInfoOf(r)
+	if !ok {
+		return
+	}
+	if c.recorded {
+		simulator.DropRunInfo(r)
+		return
+	}
+	ri.TargetRate = 0
+	ri.Record(r)
+	c.recorded = true
 }
 
 // close ends the collection at the last result.

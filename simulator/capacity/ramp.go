@@ -12,11 +12,18 @@ import (
 	"github.com/wxsim/wxsim/simulator/pacing"
 )
 
+// MinWindow is the shortest ramp window. Every window still open (a
+// connect plus a response timeout's worth of them) keeps an aggregator of
+// its own, about 100 KiB, and each judged window costs a summary on the
+// engine's result goroutine: millisecond windows would cost gigabytes and
+// put that goroutine behind the run.
+const MinWindow = 250 * time.Millisecond
+
 // validateRamp checks a ramp's length and window.
 func (cfg *Config) validateRamp() error {
 	switch w := cfg.window(); {
-	case cfg.Window < 0:
-		return fmt.Errorf("capacity: window %s: must be above 0", cfg.Window)
+	case w < MinWindow:
+		return fmt.Errorf("capacity: window %s: must be at least %s", w, MinWindow)
 	case w > cfg.Ramp:
 		return fmt.Errorf("capacity: window %s: longer than the ramp (%s)", w, cfg.Ramp)
 	}

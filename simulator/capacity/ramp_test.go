@@ -170,7 +170,7 @@ func TestRampConfigErrors(t *testing.T) {
 	for cfg, want := range map[*Config]string{
 		{Plan: p, Rates: []float64{1, 2}, Ramp: -time.Second}:                       "capacity: ramp -1s: must be 0 (steps) or above",
 		{Plan: p, Rates: []float64{1, 2}, Ramp: time.Second}:                        "capacity: window 2s: longer than the ramp (1s)",
-		{Plan: p, Rates: []float64{1, 2}, Ramp: time.Second, Window: -1}:            "capacity: window -1ns: must be above 0",
+		{Plan: p, Rates: []float64{1, 2}, Ramp: time.Second, Window: -1}:            "capacity: window -1ns: must be at least 250ms",
 		{Plan: p, Rates: []float64{2, 1}, Ramp: time.Second, Window: time.Second}:   "capacity: rates must ascend, got 1 after 2",
 		{Plan: p, Rates: []float64{-2, -1}, Ramp: time.Second, Window: time.Second}: "capacity: a ramp from -2/s to -1/s over 1s offers no pushes",
 	} {

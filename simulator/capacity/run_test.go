@@ -20,8 +20,15 @@ import (
 func TestRunEveryStepHolds(t *testing.T) {
 	g := NewWithT(t)
 	p := basePlan(serve(t, "correct"))
-	var results int
-	p.Output = func(*vegeta.Result) error { results++; return nil }
+	var results, records int
+	var record simulator.RunInfo
+	p.Output = func(r *vegeta.Result) error {
+		if ri, ok := simulator.RunInfoOf(r); ok {
+			records, record = records+1, ri
+		}
+		results++
+		return nil
+	}
 	cfg := Config{Plan: p, Rates: []float64{40, 80}, StepDuration: 500 * time.Millisecond,
 		Pause: 50 * time.Millisecond, Thresholds: thresholds(t), MaxGrowth: DefaultMaxGrowth}
 	var seen []Step
@@ -43,6 +50,11 @@ func TestRunEveryStepHolds(t *testing.T) {
 	g.Expect(r.Steps[1].Expected).To(Equal(uint64(40)))
 	g.Expect(r.Summary.Pushes).To(Equal(uint64(60)))
 	g.Expect(results).To(Equal(60))
+	// One record for the search's stream, not one per step (a reader takes
+	// the first for the whole); a search of several rates has no target.
+	g.Expect(records).To(Equal(1))
+	g.Expect(record.TargetRate).To(BeZero())
+	g.Expect(record.Accounts).NotTo(BeEmpty())
 	g.Expect(r.Series).NotTo(BeEmpty())
 
 	var out bytes.Buffer

@@ -40,6 +40,11 @@ type APIConfig struct {
 	// Client makes the API calls; nil means a client of the endpoint's own
 	// that follows no redirects. Each call is bounded by APITimeout either way.
 	Client *http.Client
+	// OnError, when set, hears each distinct reason a send failed, once
+	// (a wrong secret, an unreachable base URL, a refused call), so that a
+	// drill set up wrongly does not fail silently. The errors hold no
+	// secret and no token. It is called from the sending goroutines.
+	OnError func(error)
 }
 
 // String renders the configuration without its secret, so that printing a

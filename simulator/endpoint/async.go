@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"regexp"
 	"sync"
 	"time"
 
@@ -31,6 +32,7 @@ type asyncSender struct {
 	api    *apiClient
 	tokens tokenSource
 	stats  *counters
+	errs   *errorOnce // reports each distinct send failure once
 
 	ctx    context.Context // ends with close: in-flight calls give up
 	cancel context.CancelFunc
@@ -45,7 +47,8 @@ type asyncSender struct {
 // newAsyncSender builds the sender of an asynchronous behaviour (not
 // dropasync, which sends nothing) for the account appid.
 func newAsyncSender(b Behaviour, cfg APIConfig, appid string, now func() time.Time, stats *counters) *asyncSender {
-	s := &asyncSender{api: newAPIClient(cfg, appid), stats: stats, queue: make(chan message, maxQueued)}
+	s := &asyncSender{api: newAPIClient(cfg, appid), stats: stats, queue: make(chan message, maxQueued),
+		errs: &errorOnce{hook: cfg.OnError}}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	fetch := func(ctx context.Context) (string, time.Duration, error) {
 		stats.tokenFetches.Add(1)
@@ -115,9 +118,45 @@ func (s *asyncSender) work(m message) {
 func (s *asyncSender) deliver(m message) {
 	if err := s.send(m); err != nil {
 		s.stats.apiFailed.Add(1)
+		s.errs.report(err)
 		return
 	}
 	s.stats.apiSent.Add(1)
+}
+
+// requestID matches the per-call request id at the end of an errmsg.
+var requestID = regexp.MustCompile(`\s*(rid: \S+|hint: \[[^\]]*\])\s*$`)
+
+// maxErrorKinds bounds how many distinct send errors are remembered (and
+// reported); past it, new kinds go unreported rather than grow memory.
+const maxErrorKinds = 64
+
+// errorOnce reports each distinct error once to a hook. Errors are told
+// apart by their text without the request id WeChat's errmsg ends with
+// ("rid: …", or " hint: […]" in older answers), which differs on every call.
+type errorOnce struct {
+	hook func(error)
+	mu   sync.Mutex
+	seen map[string]bool
+}
+
+func (e *errorOnce) report(err error) {
+	if e.hook == nil {
+		return
+	}
+	e.mu.Lock()
+	msg := requestID.ReplaceAllString(err.Error(), "")
+	fresh := !e.seen[msg] && len(e.seen) < maxErrorKinds
+	if fresh {
+		if e.seen == nil {
+			e.seen = map[string]bool{}
+		}
+		e.seen[msg] = true
+	}
+	e.mu.Unlock()
+	if fresh {
+		e.hook(err)
+	}
 }
 
 // send makes one or two custom/send calls for m; its errors never hold a
@@ -149,6 +188,14 @@ func (s *asyncSender) close() {
 	s.mu.Unlock()
 	s.cancel()
 	s.wg.Wait()
+	for abandoned := true; abandoned; { // queued, never sent: dropped
+		select {
+		case <-s.queue:
+			s.stats.apiDropped.Add(1)
+		default:
+			abandoned = false
+		}
+	}
 	s.api.closeIdle()
 }
 

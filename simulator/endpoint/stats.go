@@ -22,7 +22,7 @@ type Stats struct {
 	// The asynchronous behaviours' calls to WeChat's server API.
 	APISent      int64 `json:"api_sent"`      // custom/send calls answered errcode 0
 	APIFailed    int64 `json:"api_failed"`    // messages given up: an error, or an errcode after the last try
-	APIDropped   int64 `json:"api_dropped"`   // messages dropped because the send queue was full (or the endpoint closed)
+	APIDropped   int64 `json:"api_dropped"`   // messages dropped: the send queue was full, or still queued when the endpoint closed
 	TokenFetches int64 `json:"token_fetches"` // GET /cgi-bin/token calls, failed ones included
 }
 

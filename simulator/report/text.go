@@ -209,10 +209,11 @@ func (e *errWriter) Write(p []byte) (int, error) {
 	return n, err
 }
 
-// targetRate prints the rate asked for; 0 is a closed loop.
+// targetRate prints the rate asked for; 0 is a closed loop, or a capacity
+// search, which asks for several.
 func targetRate(r float64) string {
 	if r == 0 {
-		return "none (closed loop)"
+		return "none (a closed loop, or a capacity search of several rates)"
 	}
 	return fmt.Sprintf("%.2f/s", r)
 }

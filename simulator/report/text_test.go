@@ -76,7 +76,7 @@ func TestWriteTextEmptyRun(t *testing.T) {
 	g.Expect(WriteText(&buf, &simulator.Summary{})).To(Succeed())
 	g.Expect(buf.String()).To(ContainSubstring("MarkFail blocks: none"))
 	g.Expect(buf.String()).To(ContainSubstring("Alarms: none"))
-	g.Expect(buf.String()).To(ContainSubstring("Rate        [target, achieved]                        none (closed loop), 0.00/s"))
+	g.Expect(buf.String()).To(ContainSubstring("Rate        [target, achieved]                        none (a closed loop, or a capacity search of several rates), 0.00/s"))
 	g.Expect(buf.String()).To(ContainSubstring("Assumptions: not recorded"))
 }
 

@@ -164,8 +164,8 @@ func (f *capacityFlags) rampSearch(fs *pflag.FlagSet) (capacity.Config, error) {
 		return capacity.Config{}, usageErr("--ramp and %s: a ramp has no steps; it climbs from --start to --max-rate", strings.Join(clash, ", "))
 	case f.ramp <= 0:
 		return capacity.Config{}, usageErr("--ramp %s: must be above 0", f.ramp)
-	case f.window <= 0:
-		return capacity.Config{}, usageErr("--window %s: must be above 0", f.window)
+	case f.window < capacity.MinWindow:
+		return capacity.Config{}, usageErr("--window %s: must be at least %s (every open window keeps its own counters)", f.window, capacity.MinWindow)
 	case f.window > f.ramp:
 		return capacity.Config{}, usageErr("--window %s: must not be longer than --ramp (%s)", f.window, f.ramp)
 	}

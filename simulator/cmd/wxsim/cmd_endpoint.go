@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"sync"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -45,7 +46,14 @@ token per message, norefresh never refetches it, dropasync sends nothing.`,
 			if err != nil {
 				return usageErr("--behaviour: %v", err)
 			}
-			e, err := endpoint.New(endpoint.Config{Account: account, Behaviour: b, API: apiOpts.config(c.Flags())})
+			apiCfg := apiOpts.config(c.Flags())
+			var errMu sync.Mutex // sends fail on their own goroutines
+			apiCfg.OnError = func(err error) {
+				errMu.Lock()
+				defer errMu.Unlock()
+				fmt.Fprintf(a.stderr, "wxsim endpoint: a reply through the API failed (each reason once): %v\n", err)
+			}
+			e, err := endpoint.New(endpoint.Config{Account: account, Behaviour: b, API: apiCfg})
 			if err != nil {
 				return asUsage(err)
 			}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http/httptest"
 	"regexp"
 	"strings"
@@ -107,5 +108,44 @@ func TestEndpointAsyncEchoesThroughTheAPI(t *testing.T) {
 
 	cancel()
 	g.Eventually(done).WithTimeout(5 * time.Second).Should(Receive(Equal(exitInterrupted)))
+	g.Expect(stdout.String() + stderr.String()).NotTo(ContainSubstring(appSecret))
+}
+
+// A drill set up wrongly (here: a wrong app secret) does not fail
+// silently: the endpoint still answers success, and says on stderr, once
+// per reason, why its replies through the API fail — naming neither
+// secret.
+func TestEndpointAsyncReportsAPIFailures(t *testing.T) {
+	const wrongSecret = "wr0ng-app-s3cret-xyzzy"
+	t.Setenv("WXSIM_APP_SECRET", wrongSecret)
+	g := NewWithT(t)
+	mock, err := api.New(api.Config{Accounts: []api.Account{{AppID: testAppID, Secret: appSecret}}})
+	g.Expect(err).NotTo(HaveOccurred())
+	apiSrv := httptest.NewServer(mock)
+	defer apiSrv.Close()
+
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var stdout, stderr syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"endpoint", "--token", testToken, "--listen", "127.0.0.1:0",
+			"--behaviour", "async", "--api-base", apiSrv.URL}, strings.NewReader(""), &stdout, &stderr)
+	}()
+	banner := regexp.MustCompile(`listening on (http://\S+)/`)
+	g.Eventually(stdout.String).WithTimeout(2 * time.Second).Should(MatchRegexp(banner.String()))
+	url := banner.FindStringSubmatch(stdout.String())[1] + "/wx"
+	for i := range 2 {
+		r := wxsim(t, "", "--url", url, "--token", testToken, "push", "--kind", "text", "--content", "hello", "--openid", fmt.Sprintf("o-follower-%d", i))
+		g.Expect(r.code).To(Equal(0), r.stdout+r.stderr)
+	}
+	g.Eventually(stderr.String).WithTimeout(3 * time.Second).Should(ContainSubstring("a reply through the API failed"))
+	g.Consistently(func() int { return strings.Count(stderr.String(), "a reply through the API failed") }).
+		WithTimeout(300*time.Millisecond).Should(Equal(1), "each reason once: %s", stderr.String())
+	g.Expect(stderr.String()).To(ContainSubstring("40125"), "the errcode says what is wrong: %s", stderr.String())
+	g.Expect(mock.CustomMessages()).To(BeEmpty())
+	cancel()
+	g.Eventually(done).WithTimeout(5 * time.Second).Should(Receive(Equal(exitInterrupted)))
+	g.Expect(stdout.String() + stderr.String()).NotTo(ContainSubstring(wrongSecret))
 	g.Expect(stdout.String() + stderr.String()).NotTo(ContainSubstring(appSecret))
 }

@@ -6,6 +6,7 @@ import (
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/wxsim/wxsim/simulator"
 	"github.com/wxsim/wxsim/simulator/report"
@@ -62,21 +63,7 @@ window, then summed. '-' reads standard input.`,
 			}
 			cfg := simulator.AggregatorConfig{MarkFail: mf, Alarm: al, Retries: rules.retries,
 				Limits: simulator.Limits{ConnectTimeout: tf.connectTimeout, ResponseTimeout: tf.responseTimeout}}
-			replay := func(rec simulator.RunInfo, found bool) simulator.AggregatorConfig {
-				if !found {
-					return cfg
-				}
-				r := rec.Config()
-				r.MarkFail, r.Alarm, r.Retries = rules.overRecorded(c.Flags(), rec)
-				if c.Flags().Changed("connect-timeout") {
-					r.Limits.ConnectTimeout = tf.connectTimeout
-				}
-				if c.Flags().Changed("response-timeout") {
-					r.Limits.ResponseTimeout = tf.responseTimeout
-				}
-				return r
-			}
-			m, err := a.readStreams(args, bs, report.Replay(replay))
+			m, err := a.readStreams(args, bs, report.Replay(replayWith(c.Flags(), &rules, &tf, cfg)))
 			if err != nil {
 				return asUsage(err)
 			}
@@ -125,6 +112,26 @@ window, then summed. '-' reads standard input.`,
 	fs.DurationVar(&tf.connectTimeout, "connect-timeout", simulator.DefaultLimits().ConnectTimeout, "the connect timeout the run used, for alarm wording (default: as recorded in the stream)")
 	fs.DurationVar(&tf.responseTimeout, "response-timeout", simulator.DefaultLimits().ResponseTimeout, "the response timeout the run used, for alarm wording (default: as recorded in the stream)")
 	return c
+}
+
+// replayWith replays a stream with the run it recorded, each rule or limit
+// flag set on the command line in place of the recorded value; a stream
+// that recorded nothing is replayed with fallback, the flags' values.
+func replayWith(fs *pflag.FlagSet, rules *ruleFlags, tf *transportFlags, fallback simulator.AggregatorConfig) report.ReplayFunc {
+	return func(rec simulator.RunInfo, found bool) simulator.AggregatorConfig {
+		if !found {
+			return fallback
+		}
+		r := rec.Config()
+		r.MarkFail, r.Alarm, r.Retries = rules.overRecorded(fs, rec)
+		if fs.Changed("connect-timeout") {
+			r.Limits.ConnectTimeout = tf.connectTimeout
+		}
+		if fs.Changed("response-timeout") {
+			r.Limits.ResponseTimeout = tf.responseTimeout
+		}
+		return r
+	}
 }
 
 // readStreams reads the named files, "-" being standard input.
