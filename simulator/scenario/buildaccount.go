@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"cmp"
+	"errors"
 	"net/url"
 	"strconv"
 	"strings"
@@ -124,18 +125,17 @@ func (b *builder) mode(path, mode string, a *wechat.Account) {
 }
 
 // accountProblem maps an error of wechat.Account.Validate, which names Go
-// fields ("invalid account: Token contains whitespace…"), to the file's
-// field names. Validate never quotes a secret.
+// fields, to the file's field names. Validate never quotes a secret.
 func accountProblem(err error) (field, problem string) {
-	msg := strings.TrimPrefix(err.Error(), wechat.ErrInvalidAccount.Error()+": ")
-	goName, rest, _ := strings.Cut(msg, " ")
-	goName = strings.TrimSuffix(goName, ":")
 	names := map[string]string{"AppID": "appid", "Token": "token", "EncodingAESKey": "aes_key",
 		"OriginalID": "original_id", "Mode": "mode", "Nickname": "nickname"}
-	if f, ok := names[goName]; ok {
-		return f, rest
+	var ae *wechat.AccountError
+	if errors.As(err, &ae) {
+		if f, ok := names[ae.Field]; ok {
+			return f, ae.Problem
+		}
 	}
-	return "appid", msg
+	return "appid", strings.TrimPrefix(err.Error(), wechat.ErrInvalidAccount.Error()+": ")
 }
 
 // traffic builds where and what an account pushes. prefix is the entry's

@@ -22,13 +22,40 @@ type Account struct {
 // ErrInvalidAccount is wrapped by every error of Account.Validate.
 var ErrInvalidAccount = errors.New("invalid account")
 
+// AccountError is an error of Account.Validate: the field at fault, by its
+// Go name, and what is wrong with it, so that callers can say where the
+// field was set (a flag, a variable, a line of a scenario) without parsing
+// the message. Problem never quotes a secret.
+type AccountError struct {
+	Field   string // "AppID", "OriginalID", "Token", "Mode" or "EncodingAESKey"
+	Problem string // e.g. "is empty"
+	Err     error  // the cause, when another check found it (DecodeAESKey's)
+}
+
+// Error reads "invalid account: Token is empty", or with a cause
+// "invalid account: EncodingAESKey: <cause>".
+func (e *AccountError) Error() string {
+	if e.Err != nil {
+		return fmt.Sprintf("%s: %s: %s", ErrInvalidAccount, e.Field, e.Problem)
+	}
+	return fmt.Sprintf("%s: %s %s", ErrInvalidAccount, e.Field, e.Problem)
+}
+
+// Unwrap makes the error match ErrInvalidAccount and its cause.
+func (e *AccountError) Unwrap() []error {
+	if e.Err != nil {
+		return []error{ErrInvalidAccount, e.Err}
+	}
+	return []error{ErrInvalidAccount}
+}
+
 // Validate checks the account is usable: appid and token present and free of
 // whitespace, a mode wxsim knows, and in compat and safe mode an
 // EncodingAESKey that decodes. Errors name the field and what is wrong,
 // never a secret's value.
 func (a Account) Validate() error {
 	bad := func(field, format string, args ...any) error {
-		return fmt.Errorf("%w: %s %s", ErrInvalidAccount, field, fmt.Sprintf(format, args...))
+		return &AccountError{Field: field, Problem: fmt.Sprintf(format, args...)}
 	}
 	switch {
 	case a.AppID == "":
@@ -49,7 +76,7 @@ func (a Account) Validate() error {
 	if a.EncodingAESKey != "" {
 		if _, err := DecodeAESKey(a.EncodingAESKey); err != nil {
 			// DecodeAESKey's details give lengths and positions, never the key.
-			return fmt.Errorf("%w: EncodingAESKey: %w", ErrInvalidAccount, err)
+			return &AccountError{Field: "EncodingAESKey", Problem: err.Error(), Err: err}
 		}
 	}
 	return nil

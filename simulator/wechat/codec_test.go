@@ -155,6 +155,9 @@ func TestAccountValidate(t *testing.T) {
 			err := a.Validate()
 			g.Expect(errors.Is(err, ErrInvalidAccount)).To(BeTrue(), "error %v", err)
 			g.Expect(err.Error()).To(ContainSubstring(c.field))
+			var ae *AccountError
+			g.Expect(errors.As(err, &ae)).To(BeTrue(), "the field is told, not just written")
+			g.Expect(ae.Field).To(Equal(c.field))
 			g.Expect(err.Error()).NotTo(ContainSubstring(testToken))
 			g.Expect(err.Error()).NotTo(ContainSubstring(testKey[:20]))
 			_, err = NewCodec(a)

@@ -74,41 +74,62 @@ func TestEndpointHelpListsAsync(t *testing.T) {
 	}
 }
 
+// asyncRun is `wxsim endpoint --behaviour async` running in-process against
+// a mock of WeChat's API whose account has appSecret, the endpoint's secret
+// taken from WXSIM_APP_SECRET (set by the test).
+type asyncRun struct {
+	mock           *api.Server
+	apiURL, url    string // the mock's base URL; the endpoint's push URL
+	stdout, stderr syncBuffer
+	cancel         context.CancelFunc
+	done           chan int
+}
+
+func startAsyncEndpoint(t *testing.T) *asyncRun {
+	t.Helper()
+	g := NewWithT(t)
+	mock, err := api.New(api.Config{Accounts: []api.Account{{AppID: testAppID, Secret: appSecret}}})
+	g.Expect(err).NotTo(HaveOccurred())
+	apiSrv := httptest.NewServer(mock)
+	t.Cleanup(apiSrv.Close)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	t.Cleanup(cancel)
+	r := &asyncRun{mock: mock, apiURL: apiSrv.URL, cancel: cancel, done: make(chan int, 1)}
+	go func() {
+		r.done <- run(ctx, []string{"endpoint", "--token", testToken, "--listen", "127.0.0.1:0",
+			"--behaviour", "async", "--api-base", apiSrv.URL}, strings.NewReader(""), &r.stdout, &r.stderr)
+	}()
+	banner := regexp.MustCompile(`listening on (http://\S+)/`)
+	g.Eventually(r.stdout.String).WithTimeout(2 * time.Second).Should(MatchRegexp(banner.String()))
+	r.url = banner.FindStringSubmatch(r.stdout.String())[1] + "/wx"
+	return r
+}
+
+// stop interrupts the endpoint and checks it exits 130.
+func (r *asyncRun) stop(g Gomega) {
+	r.cancel()
+	g.Eventually(r.done).WithTimeout(5 * time.Second).Should(Receive(Equal(exitInterrupted)))
+}
+
 // `wxsim endpoint --behaviour async`, its secret from WXSIM_APP_SECRET,
 // answers a push "success" and echoes it through the mock API's
 // custom/send; the secret is printed nowhere.
 func TestEndpointAsyncEchoesThroughTheAPI(t *testing.T) {
 	t.Setenv("WXSIM_APP_SECRET", appSecret)
 	g := NewWithT(t)
-	mock, err := api.New(api.Config{Accounts: []api.Account{{AppID: testAppID, Secret: appSecret}}})
-	g.Expect(err).NotTo(HaveOccurred())
-	apiSrv := httptest.NewServer(mock)
-	defer apiSrv.Close()
+	ep := startAsyncEndpoint(t)
+	g.Expect(ep.stdout.String()).To(ContainSubstring("behaviour async, API " + ep.apiURL + ")"))
 
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	var stdout, stderr syncBuffer
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"endpoint", "--token", testToken, "--listen", "127.0.0.1:0",
-			"--behaviour", "async", "--api-base", apiSrv.URL}, strings.NewReader(""), &stdout, &stderr)
-	}()
-	banner := regexp.MustCompile(`listening on (http://\S+)/`)
-	g.Eventually(stdout.String).WithTimeout(2 * time.Second).Should(MatchRegexp(banner.String()))
-	g.Expect(stdout.String()).To(ContainSubstring("behaviour async, API " + apiSrv.URL + ")"))
-	url := banner.FindStringSubmatch(stdout.String())[1] + "/wx"
-
-	r := wxsim(t, "", "--url", url, "--token", testToken, "push", "--kind", "text", "--content", "hello async", "--openid", "o-cmd-follower")
+	r := wxsim(t, "", "--url", ep.url, "--token", testToken, "push", "--kind", "text", "--content", "hello async", "--openid", "o-cmd-follower")
 	g.Expect(r.code).To(Equal(0), r.stdout+r.stderr)
 	g.Expect(r.stdout).To(ContainSubstring("success"))
-	g.Eventually(mock.CustomMessages).WithTimeout(2 * time.Second).Should(HaveLen(1))
-	m := mock.CustomMessages()[0]
+	g.Eventually(ep.mock.CustomMessages).WithTimeout(2 * time.Second).Should(HaveLen(1))
+	m := ep.mock.CustomMessages()[0]
 	g.Expect(m.ToUser).To(Equal("o-cmd-follower"))
 	g.Expect(m.Content).To(Equal("hello async"))
 
-	cancel()
-	g.Eventually(done).WithTimeout(5 * time.Second).Should(Receive(Equal(exitInterrupted)))
-	g.Expect(stdout.String() + stderr.String()).NotTo(ContainSubstring(appSecret))
+	ep.stop(g)
+	g.Expect(ep.stdout.String() + ep.stderr.String()).NotTo(ContainSubstring(appSecret))
 }
 
 // A drill set up wrongly (here: a wrong app secret) does not fail
@@ -119,33 +140,17 @@ func TestEndpointAsyncReportsAPIFailures(t *testing.T) {
 	const wrongSecret = "wr0ng-app-s3cret-xyzzy"
 	t.Setenv("WXSIM_APP_SECRET", wrongSecret)
 	g := NewWithT(t)
-	mock, err := api.New(api.Config{Accounts: []api.Account{{AppID: testAppID, Secret: appSecret}}})
-	g.Expect(err).NotTo(HaveOccurred())
-	apiSrv := httptest.NewServer(mock)
-	defer apiSrv.Close()
-
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	var stdout, stderr syncBuffer
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"endpoint", "--token", testToken, "--listen", "127.0.0.1:0",
-			"--behaviour", "async", "--api-base", apiSrv.URL}, strings.NewReader(""), &stdout, &stderr)
-	}()
-	banner := regexp.MustCompile(`listening on (http://\S+)/`)
-	g.Eventually(stdout.String).WithTimeout(2 * time.Second).Should(MatchRegexp(banner.String()))
-	url := banner.FindStringSubmatch(stdout.String())[1] + "/wx"
+	ep := startAsyncEndpoint(t)
 	for i := range 2 {
-		r := wxsim(t, "", "--url", url, "--token", testToken, "push", "--kind", "text", "--content", "hello", "--openid", fmt.Sprintf("o-follower-%d", i))
+		r := wxsim(t, "", "--url", ep.url, "--token", testToken, "push", "--kind", "text", "--content", "hello", "--openid", fmt.Sprintf("o-follower-%d", i))
 		g.Expect(r.code).To(Equal(0), r.stdout+r.stderr)
 	}
-	g.Eventually(stderr.String).WithTimeout(3 * time.Second).Should(ContainSubstring("a reply through the API failed"))
-	g.Consistently(func() int { return strings.Count(stderr.String(), "a reply through the API failed") }).
-		WithTimeout(300*time.Millisecond).Should(Equal(1), "each reason once: %s", stderr.String())
-	g.Expect(stderr.String()).To(ContainSubstring("40125"), "the errcode says what is wrong: %s", stderr.String())
-	g.Expect(mock.CustomMessages()).To(BeEmpty())
-	cancel()
-	g.Eventually(done).WithTimeout(5 * time.Second).Should(Receive(Equal(exitInterrupted)))
-	g.Expect(stdout.String() + stderr.String()).NotTo(ContainSubstring(wrongSecret))
-	g.Expect(stdout.String() + stderr.String()).NotTo(ContainSubstring(appSecret))
+	g.Eventually(ep.stderr.String).WithTimeout(3 * time.Second).Should(ContainSubstring("a reply through the API failed"))
+	g.Consistently(func() int { return strings.Count(ep.stderr.String(), "a reply through the API failed") }).
+		WithTimeout(300*time.Millisecond).Should(Equal(1), "each reason once: %s", ep.stderr.String())
+	g.Expect(ep.stderr.String()).To(ContainSubstring("40125"), "the errcode says what is wrong: %s", ep.stderr.String())
+	g.Expect(ep.mock.CustomMessages()).To(BeEmpty())
+	ep.stop(g)
+	g.Expect(ep.stdout.String() + ep.stderr.String()).NotTo(ContainSubstring(wrongSecret))
+	g.Expect(ep.stdout.String() + ep.stderr.String()).NotTo(ContainSubstring(appSecret))
 }

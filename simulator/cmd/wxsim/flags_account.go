@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -81,16 +82,16 @@ var accountFieldFlags = map[string]string{
 // key.
 func (f *accountFlags) validateAccount(a wechat.Account) error {
 	err := a.Validate()
-	if err == nil {
-		return nil
-	}
-	rest := strings.TrimPrefix(err.Error(), wechat.ErrInvalidAccount.Error()+": ")
-	for field, flag := range accountFieldFlags {
-		if strings.HasPrefix(rest, field+" ") || strings.HasPrefix(rest, field+":") {
+	var ae *wechat.AccountError
+	if errors.As(err, &ae) {
+		if flag, ok := accountFieldFlags[ae.Field]; ok {
 			return usageErr("%s: %w", f.source(flag), err)
 		}
 	}
-	return asUsage(err)
+	if err != nil {
+		return asUsage(err)
+	}
+	return nil
 }
 
 // account validates the flags into an Account.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/http/httptrace"
 	"os"
 	"os/exec"
 	"regexp"
@@ -98,23 +99,27 @@ func TestServersExit130WhenInterrupted(t *testing.T) {
 	}
 }
 
-// holdPush sends a push the endpoint holds, and returns once the endpoint
-// has it (its connection is accepted and the request sent).
+// holdPush sends a push the endpoint holds, and returns once the request
+// is written to the endpoint's connection, so that the signal finds it in
+// flight (the hang behaviour holds it; the shutdown must not wait for it).
 func holdPush(t *testing.T, base string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	t.Cleanup(cancel)
-	sent := make(chan struct{})
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/wx", strings.NewReader("<xml></xml>"))
+	wrote := make(chan struct{})
+	trace := &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) { close(wrote) }}
+	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(ctx, trace), http.MethodPost, base+"/wx", strings.NewReader("<xml></xml>"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	go func() {
-		close(sent)
 		if resp, err := http.DefaultClient.Do(req); err == nil {
 			resp.Body.Close()
 		}
 	}()
-	<-sent
-	time.Sleep(100 * time.Millisecond) // the request reaches the handler
+	select {
+	case <-wrote:
+	case <-ctx.Done():
+		t.Fatal("the push was never written")
+	}
 }
